@@ -1,0 +1,37 @@
+/**
+ * `dws config [--resource R] [NAME [VALUE]]`.
+ *
+ * @module
+ */
+import { Command } from "commander";
+import { formatParamDetail, formatParamList, getParamRow, listParams, setParam } from "../../core/config.ts";
+import { openWorkspace, withWorkspace } from "../../core/workspace.ts";
+import { contextFor, globalOptions } from "../context.ts";
+import { printLines } from "../print.ts";
+
+/** The `config` command. */
+export function configCommand(): Command {
+  return new Command("config")
+    .description("Show or set workspace parameters (or a resource's, with --resource).")
+    .argument("[name]", "parameter name")
+    .argument("[value]", "new value (lists as JSON, e.g. '[\"README.md\"]')")
+    .option("--resource <name>", "show or set the parameters of this resource")
+    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+    .action(async (name: string | undefined, value: string | undefined, opts, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const { workspaceDir } = globalOptions(cmd);
+      const resource: string | undefined = opts.resource;
+      if (name === undefined) {
+        printLines(ctx, formatParamList(listParams(await openWorkspace(ctx, { workspaceDir }), { resource })));
+      } else if (value === undefined) {
+        const ws = await openWorkspace(ctx, { workspaceDir });
+        printLines(ctx, formatParamDetail(getParamRow(ws, name, { resource }), { resource }));
+      } else {
+        const message = await withWorkspace(ctx, (ws) => setParam(ws, { name, value, resource }), {
+          workspaceDir,
+          command: "dws config",
+        });
+        ctx.output.info(message);
+      }
+    });
+}

@@ -1,0 +1,32 @@
+/**
+ * The `dws` command tree.
+ *
+ * @module
+ */
+import { Command } from "commander";
+import { addCommand } from "./commands/add.ts";
+import { configCommand } from "./commands/config.ts";
+import { initCommand } from "./commands/init.ts";
+import { reportCommand, statusCommand } from "./commands/report.ts";
+import { versionCommand } from "./commands/version.ts";
+
+/** Build the `dws` program. */
+export function dwsProgram(): Command {
+  const program = new Command("dws")
+    .description("dws: reproducible, shareable data-science workspaces (Data Workspaces for TypeScript).")
+    .option("-b, --batch", "run in batch mode: never ask, use defaults or fail")
+    .option("--verbose", "print the git and other commands run, and extra detail")
+    .showSuggestionAfterError()
+    .configureHelp({ sortSubcommands: false, helpWidth: 100 });
+  for (
+    const cmd of [
+      initCommand(),
+      addCommand(),
+      configCommand(),
+      reportCommand(),
+      statusCommand(),
+      versionCommand(),
+    ]
+  ) program.addCommand(cmd);
+  return program;
+}

@@ -1,0 +1,120 @@
+/**
+ * Typed errors of dws. Each carries the one-line, user-facing message and the
+ * exit code the command line uses for it (1 for errors, 2 for usage errors).
+ *
+ * The class names mirror Data Workspaces 1.6 (`dataworkspaces/errors.py`) so
+ * users of the Python original recognise them.
+ *
+ * @module
+ */
+
+/** Base class of every error dws raises on purpose. */
+export class DwsError extends Error {
+  /** Exit code of the `dws` command when this error ends it. */
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+  /** The line printed to stderr by the command line. */
+  userMessage(): string {
+    return this.message;
+  }
+}
+
+/**
+ * Something is wrong with the workspace, its configuration or the arguments.
+ *
+ * @example
+ * ```ts
+ * throw new ConfigurationError("Tag 'v1' already exists");
+ * ```
+ */
+export class ConfigurationError extends DwsError {
+  override userMessage(): string {
+    return `Configuration error: ${this.message}`;
+  }
+}
+
+/** A path does not belong to any resource of the workspace. */
+export class PathNotAResourceError extends ConfigurationError {}
+/** A feature or combination is not supported. */
+export class NotSupportedError extends ConfigurationError {}
+/** An unknown parameter name. */
+export class ParamNotFoundError extends ConfigurationError {}
+/** A parameter value that is not valid for its parameter. */
+export class ParamValidationError extends ConfigurationError {}
+/** A parameter value given as a string that cannot be parsed. */
+export class ParamParseError extends ConfigurationError {}
+/** An rclone call failed. */
+export class RCloneException extends ConfigurationError {}
+
+/** Base class of lineage problems. */
+export class LineageError extends ConfigurationError {}
+/** Lineage records that contradict each other. */
+export class LineageConsistencyError extends LineageError {}
+/** Two steps wrote the same output. */
+export class LineageConflictError extends LineageError {}
+/** No lineage where some was expected. */
+export class LineageNotFoundError extends LineageError {}
+/** A placeholder that could not be replaced. */
+export class LineagePlaceHolderError extends LineageError {}
+
+/** The user answered "no" to a confirmation. */
+export class UserAbort extends DwsError {
+  constructor(message = "Not a positive response, exiting without doing anything") {
+    super(message);
+  }
+}
+
+/** Input from the user is needed but `--batch` forbids asking. */
+export class BatchModeError extends DwsError {
+  /** What input was needed, e.g. `--role`. */
+  readonly what: string;
+  constructor(what: string) {
+    super(`Running in --batch mode, but user input required for ${what}`);
+    this.what = what;
+  }
+}
+
+/** A bug in dws itself. */
+export class InternalError extends DwsError {
+  override userMessage(): string {
+    return `Aborting due to internal error: ${this.message}`;
+  }
+}
+
+/** Bad arguments to a library API call. */
+export class ApiParamError extends DwsError {}
+/** A path given to the file-system API does not exist or has the wrong kind. */
+export class PathError extends ApiParamError {}
+
+/** The command line was used wrongly (exit code 2). */
+export class UsageError extends DwsError {
+  override readonly exitCode: number = 2;
+}
+
+/** A subprocess (git, rclone, ...) exited with an error. */
+export class SubprocessError extends DwsError {
+  readonly command: readonly string[];
+  readonly cwd: string;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number | null;
+  constructor(
+    command: readonly string[],
+    result: { cwd: string; stdout: string; stderr: string; code: number | null },
+  ) {
+    const detail = result.stderr.trim().split("\n").filter((l) => l).pop() ??
+      `exit code ${result.code}`;
+    super(`'${command.join(" ")}' failed in ${result.cwd}: ${detail}`);
+    this.command = command;
+    this.cwd = result.cwd;
+    this.stdout = result.stdout;
+    this.stderr = result.stderr;
+    this.code = result.code;
+  }
+  override userMessage(): string {
+    return `Error in subprocess call: ${this.message}`;
+  }
+}

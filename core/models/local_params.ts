@@ -1,0 +1,29 @@
+/**
+ * `.dataworkspace/local_params.json`: this machine's workspace parameters
+ * (hostname, local scratch folder). Git-ignored.
+ *
+ * @module
+ */
+import { dumpPythonJson, parsePythonJson } from "../python_json.ts";
+import type { JsonObject } from "../python_format.ts";
+import { expectObject } from "./json_shape.ts";
+
+/** The file name relative to the workspace. */
+export const LOCAL_PARAMS_FILE = ".dataworkspace/local_params.json";
+
+/**
+ * Parse `local_params.json`.
+ *
+ * @example
+ * ```ts
+ * parseLocalParams('{"hostname": "laptop"}').hostname; // "laptop"
+ * ```
+ */
+export function parseLocalParams(text: string): JsonObject {
+  return expectObject(parsePythonJson(text, LOCAL_PARAMS_FILE), LOCAL_PARAMS_FILE);
+}
+
+/** Serialize `local_params.json`. */
+export function serializeLocalParams(params: JsonObject): string {
+  return dumpPythonJson(params);
+}

@@ -1,0 +1,74 @@
+/**
+ * Where dws writes what it tells the user. Everything dws prints goes through
+ * an {@link Output}, so a library user can silence or capture it and later
+ * colour and progress work has one home.
+ *
+ * @module
+ */
+import process from "node:process";
+
+/** A sink for user-facing messages. */
+export interface Output {
+  /** Normal output (stdout on the command line). */
+  info(message: string): void;
+  /** Warnings and notes about skipped work (stderr on the command line). */
+  warn(message: string): void;
+  /** Detail shown only with `--verbose` (stderr on the command line). */
+  debug(message: string): void;
+  /** True when `debug` messages are shown. */
+  readonly verbose: boolean;
+}
+
+/** Options of {@link consoleOutput}. */
+export interface ConsoleOutputOptions {
+  /** Show `debug` messages. */
+  verbose?: boolean;
+}
+
+/**
+ * The output of the `dws` command: info to stdout, warnings and verbose
+ * detail to stderr.
+ *
+ * @example
+ * ```ts
+ * const out = consoleOutput({ verbose: true });
+ * out.info("Workspace ws initialized successfully.");
+ * ```
+ */
+export function consoleOutput(options: ConsoleOutputOptions = {}): Output {
+  const verbose = options.verbose ?? false;
+  return {
+    verbose,
+    info: (m) => void process.stdout.write(m + "\n"),
+    warn: (m) => void process.stderr.write(m + "\n"),
+    debug: (m) => {
+      if (verbose) process.stderr.write(m + "\n");
+    },
+  };
+}
+
+/** An output that collects lines in memory, for library users and tests. */
+export interface MemoryOutput extends Output {
+  readonly lines: { level: "info" | "warn" | "debug"; message: string }[];
+}
+
+/**
+ * Collect messages instead of printing them.
+ *
+ * @example
+ * ```ts
+ * const out = memoryOutput();
+ * out.info("hi");
+ * out.lines; // [{ level: "info", message: "hi" }]
+ * ```
+ */
+export function memoryOutput(options: ConsoleOutputOptions = {}): MemoryOutput {
+  const lines: MemoryOutput["lines"] = [];
+  return {
+    lines,
+    verbose: options.verbose ?? false,
+    info: (message) => void lines.push({ level: "info", message }),
+    warn: (message) => void lines.push({ level: "warn", message }),
+    debug: (message) => void lines.push({ level: "debug", message }),
+  };
+}

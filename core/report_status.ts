@@ -1,0 +1,43 @@
+/**
+ * `dws report status`: the workspace's resources grouped by role (spec §6).
+ *
+ * @module
+ */
+import { ROLES } from "./names.ts";
+import { pythonStr } from "./python_format.ts";
+import { formatTable } from "./table.ts";
+import type { Workspace } from "./workspace.ts";
+
+const IDENTITY = new Set(["resource_type", "name", "role"]);
+
+/**
+ * The lines of the status report.
+ *
+ * @example
+ * ```ts
+ * console.log(statusReport(ws).join("\n"));
+ * ```
+ */
+export function statusReport(ws: Workspace): string[] {
+  const lines = [`Status for workspace: ${ws.name}`];
+  const rows = ROLES.flatMap((role) =>
+    ws.resources.filter((r) => r.role === role).map((r) => [
+      r.name,
+      r.role,
+      r.type.name,
+      Object.entries(r.params).filter(([k]) => !IDENTITY.has(k)).map(([k, v]) => `${k}=${pythonStr(v)}`).join(
+        ",\n",
+      ),
+    ])
+  );
+  lines.push(
+    ...formatTable(
+      [{ header: "Resource" }, { header: "Role" }, { header: "Type" }, { header: "Parameters" }],
+      rows,
+      { title: `Resources for workspace: ${ws.name}`, nullValue: "" },
+    ),
+  );
+  const empty = ROLES.filter((role) => !ws.resources.some((r) => r.role === role));
+  if (empty.length) lines.push(`No resources for the following roles: ${empty.join(", ")}.`);
+  return lines;
+}

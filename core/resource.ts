@@ -1,0 +1,106 @@
+/**
+ * The resource interface: what every resource type (git, git-subdirectory,
+ * local files, rclone, S3, API data) offers the workspace. Capabilities are
+ * optional members, so a type that cannot do something simply lacks it.
+ *
+ * @module
+ */
+import type { Context } from "./context.ts";
+import type { ResourceEntry } from "./models/resources_file.ts";
+import type { Role } from "./names.ts";
+import type { ParamDef } from "./params.ts";
+import type { JsonObject } from "./python_format.ts";
+
+/** What a resource may ask of the workspace it belongs to. */
+export interface WorkspaceHandle {
+  /** Absolute path of the workspace root. */
+  readonly dir: string;
+  readonly ctx: Context;
+  /** The workspace repository's branch (`dws_git_branch`). */
+  branch(): Promise<string>;
+  /** Absolute path of the workspace scratch folder. */
+  scratchDir(): string;
+}
+
+/** Hashes a resource records in a snapshot. */
+export interface SnapshotHashes {
+  /** Compared between snapshots (the manifest's `hash`); null when unknown. */
+  compareHash: string | null;
+  /** What restore needs to bring this state back; null when it cannot be restored. */
+  restoreHash: string | null;
+}
+
+/** Taking and restoring snapshots. */
+export interface SnapshotOps {
+  snapshotPrecheck(): Promise<void>;
+  snapshot(): Promise<SnapshotHashes>;
+  restorePrecheck(restoreHash: string): Promise<void>;
+  restore(restoreHash: string): Promise<void>;
+  /** Remove what the snapshot left in the resource (e.g. its results folder). */
+  deleteSnapshot(compareHash: string, restoreHash: string | null, relativeDestinationPath: string): Promise<void>;
+}
+
+/** Sharing the resource's state with its remote. */
+export interface SyncOps {
+  pushPrecheck(): Promise<void>;
+  push(): Promise<void>;
+  pullPrecheck(): Promise<void>;
+  pull(): Promise<void>;
+}
+
+/** Read access to the files of a resource, by paths relative to its root. */
+export interface FileAccess {
+  ls(path: string): Promise<string[]>;
+  readFile(path: string): Promise<Uint8Array>;
+  exists(path: string): Promise<boolean>;
+  isFile(path: string): Promise<boolean>;
+  isDir(path: string): Promise<boolean>;
+}
+
+/** A resource of a workspace. */
+export interface Resource {
+  readonly name: string;
+  readonly role: Role;
+  readonly type: ResourceType;
+  /** The global parameters as stored in `resources.json` (identity fields first). */
+  readonly params: ResourceEntry;
+  /** The parameters of this machine (`resource_local_params.json`). */
+  readonly localParams: JsonObject;
+  /** Absolute folder of the resource on this machine, when it has one. */
+  readonly localPath?: string;
+  readonly snapshots?: SnapshotOps;
+  readonly sync?: SyncOps;
+  readonly files?: FileAccess;
+}
+
+/** A kind of resource, registered under its `resource_type`. */
+export interface ResourceType {
+  /** The `resource_type` value, e.g. `git`. */
+  readonly name: string;
+  /** Has files on this machine that clone/push/pull manage. */
+  readonly hasLocalState: boolean;
+  /** The type's own parameters in file order (after resource_type, name, role). */
+  readonly params: readonly ParamDef[];
+  /** Make the resource object for stored parameters. */
+  open(ws: WorkspaceHandle, entry: ResourceEntry, localParams: JsonObject): Resource;
+  /**
+   * The stored parameters of a new resource for `path` with every option at
+   * its default; lets `dws init --create-resources` add resources without
+   * knowing their parameters.
+   */
+  entryForPath?(ws: WorkspaceHandle, request: NewResourceRequest): NewResource;
+}
+
+/** What {@link ResourceType.entryForPath} needs. */
+export interface NewResourceRequest {
+  /** Absolute path of the resource's folder. */
+  path: string;
+  name: string;
+  role: Role;
+}
+
+/** The stored parameters of a resource about to be added. */
+export interface NewResource {
+  entry: ResourceEntry;
+  localParams: JsonObject;
+}

@@ -1,0 +1,113 @@
+/**
+ * The `results.dir_template` language: `{VARIABLE}` placeholders expanded into
+ * the folder a snapshot's results move to, and the regex that recognises
+ * folders made earlier so they are never moved again.
+ *
+ * @module
+ */
+
+/** Template variables and the regex each one's expansions match. */
+export const TEMPLATE_VARIABLES: Readonly<Record<string, string>> = {
+  USERNAME: String.raw`\w([\w\-\.])*`,
+  HOSTNAME: String.raw`\w([\w\-\.])*`,
+  SNAPSHOT_NO: String.raw`\d\d+`,
+  ISO_TIMESTAMP: String.raw`\d\d\d\d\-\d\d\-\d\dT\d\d:\d\d:\d\d`,
+  YEAR: String.raw`\d\d\d\d`,
+  MONTH: String.raw`\d\d`,
+  SHORT_MONTH: String.raw`\w\w\w`,
+  DAY: String.raw`\d\d`,
+  HOUR: String.raw`\d\d`,
+  MIN: String.raw`\d\d`,
+  SEC: String.raw`\d\d`,
+  DAY_OF_WEEK: String.raw`\w+`,
+  TAG: String.raw`\w([\w\-\.])*`,
+};
+
+const VARIABLE_RE = /\{\w+\}/g;
+
+/**
+ * Why `template` is not a valid `results.dir_template`, or undefined if it is.
+ *
+ * @example
+ * ```ts
+ * templateProblem("snapshots/{HOSTNAME}-{TAG}"); // undefined
+ * ```
+ */
+export function templateProblem(template: string): string | undefined {
+  if (!template.startsWith("snapshots/")) return "a results template must start with 'snapshots/'";
+  for (const m of template.match(VARIABLE_RE) ?? []) {
+    const name = m.slice(1, -1);
+    if (!(name in TEMPLATE_VARIABLES)) {
+      return `unknown template variable ${m}; known variables: ${Object.keys(TEMPLATE_VARIABLES).join(", ")}`;
+    }
+  }
+  return undefined;
+}
+
+/** Values for {@link expandTemplate}. */
+export interface TemplateValues {
+  username: string;
+  hostname: string;
+  timestamp: Date;
+  snapshotNumber: number;
+  tag?: string;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+/**
+ * Expand a template with local-time values.
+ *
+ * @example
+ * ```ts
+ * expandTemplate("snapshots/{HOSTNAME}-{TAG}", {
+ *   username: "u", hostname: "h", timestamp: new Date(), snapshotNumber: 4,
+ * }); // "snapshots/h-004"
+ * ```
+ */
+export function expandTemplate(template: string, v: TemplateValues): string {
+  const t = v.timestamp;
+  const no = pad(v.snapshotNumber, 3);
+  const values: Record<string, string> = {
+    USERNAME: v.username,
+    HOSTNAME: v.hostname,
+    SNAPSHOT_NO: no,
+    ISO_TIMESTAMP: `${pad(t.getFullYear(), 4)}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T${pad(t.getHours())}:${
+      pad(t.getMinutes())
+    }:${pad(t.getSeconds())}`,
+    YEAR: pad(t.getFullYear(), 4),
+    MONTH: pad(t.getMonth() + 1),
+    SHORT_MONTH: MONTHS[t.getMonth()],
+    DAY: pad(t.getDate()),
+    HOUR: pad(t.getHours()),
+    MIN: pad(t.getMinutes()),
+    SEC: pad(t.getSeconds()),
+    DAY_OF_WEEK: DAYS[t.getDay()],
+    TAG: v.tag ?? no,
+  };
+  return template.replace(VARIABLE_RE, (m) => values[m.slice(1, -1)] ?? m);
+}
+
+// Python >= 3.7 re.escape: escapes everything but [A-Za-z0-9_] and a few
+// safe characters; `/` and `:` are left alone.
+function pythonReEscape(s: string): string {
+  return s.replace(/[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The source of the regex matching folders made by `template`, as 1.6 builds it.
+ *
+ * @example
+ * ```ts
+ * templateRegexSource("{YEAR}-{MONTH}/{DAY}-{MIN}:{SEC}-{TAG}");
+ * // "^\\d\\d\\d\\d\\-\\d\\d/\\d\\d\\-\\d\\d:\\d\\d\\-\\w([\\w\\-\\.])*$"
+ * ```
+ */
+export function templateRegexSource(template: string): string {
+  const escaped = pythonReEscape(template).replace(/\\\{(\w+)\\\}/g, (m, name: string) => {
+    return TEMPLATE_VARIABLES[name] ?? m;
+  });
+  return `^${escaped}$`;
+}

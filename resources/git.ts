@@ -1,0 +1,177 @@
+/**
+ * The `git` resource: a separate git repository (code, data or results) with
+ * its own remote, kept at a branch.
+ *
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { basename, isAbsolute, join, resolve } from "node:path";
+import {
+  type AddOptions,
+  checkExportImported,
+  checkImportedLineage,
+  checkPathConflicts,
+  chooseResourceName,
+  chooseRole,
+  registerResource,
+} from "../core/add.ts";
+import { ConfigurationError } from "../core/errors.ts";
+import { localFileAccess } from "../core/file_access.ts";
+import { branchExists, currentBranch, git, gitConfigGet, gitDirOf, isDirty, isTracked } from "../core/git.ts";
+import type { ResourceEntry } from "../core/models/resources_file.ts";
+import { boolType, exportParam, importedParam, type ParamDef, relativePathType, stringType } from "../core/params.ts";
+import { isInside, relativePosix } from "../core/paths.ts";
+import { registerResourceType } from "../core/registry.ts";
+import type { Resource, ResourceType, WorkspaceHandle } from "../core/resource.ts";
+import type { JsonObject } from "../core/python_format.ts";
+import type { Workspace } from "../core/workspace.ts";
+import { addGitSubdirectoryResource } from "./git_subdirectory.ts";
+
+const PARAMS: readonly ParamDef[] = [
+  exportParam(),
+  {
+    name: "remote_origin_url",
+    scope: "global",
+    defaultValue: null,
+    optional: false,
+    help: "URL of the repository's origin remote",
+    type: stringType,
+  },
+  {
+    name: "relative_local_path",
+    scope: "global",
+    defaultValue: null,
+    optional: true,
+    help: "Path of the repository relative to the workspace, when it is inside it",
+    type: relativePathType,
+  },
+  {
+    name: "branch",
+    scope: "global",
+    defaultValue: null,
+    optional: false,
+    help: "The branch of the repository that dws uses",
+    type: stringType,
+  },
+  {
+    name: "read_only",
+    scope: "global",
+    defaultValue: false,
+    optional: false,
+    help: "Never commit to or push this repository",
+    type: boolType,
+  },
+  importedParam(),
+  {
+    name: "local_path",
+    scope: "local",
+    defaultValue: null,
+    optional: false,
+    help: "Path of the repository on this machine (relative to the workspace when inside it)",
+    type: stringType,
+  },
+];
+
+function localPathOf(ws: WorkspaceHandle, entry: ResourceEntry, localParams: JsonObject): string | undefined {
+  const local = localParams.local_path;
+  if (typeof local === "string") return isAbsolute(local) ? local : join(ws.dir, local);
+  const rel = entry.relative_local_path;
+  return typeof rel === "string" ? join(ws.dir, rel) : undefined;
+}
+
+/** The `git` resource type. */
+export const gitType: ResourceType = {
+  name: "git",
+  hasLocalState: true,
+  params: PARAMS,
+  open(ws, entry, localParams): Resource {
+    const localPath = localPathOf(ws, entry, localParams);
+    return {
+      name: entry.name,
+      role: entry.role,
+      type: gitType,
+      params: entry,
+      localParams,
+      localPath,
+      files: localPath ? localFileAccess(localPath, { ignore: [".git"] }) : undefined,
+    };
+  },
+};
+
+registerResourceType(gitType);
+
+/** Options of {@link addGitResource}. */
+export interface AddGitOptions extends AddOptions {
+  /** Branch to use; default: the repository's current branch. */
+  branch?: string;
+  /** Never commit to or push the repository. */
+  readOnly?: boolean;
+}
+
+/**
+ * Add a local git repository as a resource (`dws add git PATH`). A PATH
+ * inside the workspace that is not a repository of its own becomes a
+ * `git-subdirectory` resource.
+ *
+ * @example
+ * ```ts
+ * await addGitResource(ws, "/home/me/code-repo", { role: "code" });
+ * ```
+ */
+export async function addGitResource(ws: Workspace, path: string, options: AddGitOptions): Promise<Resource> {
+  const { ctx } = ws;
+  if (/^(git@|https?:\/\/|ssh:\/\/|git:\/\/)/.test(path)) {
+    throw new ConfigurationError(
+      `'${path}' is a remote URL; dws add git takes a local clone: clone it first, then add its folder`,
+    );
+  }
+  const abs = resolve(path);
+  if (!gitDirOf(abs)) {
+    if (isInside(abs, ws.dir) && abs !== ws.dir) return addGitSubdirectoryResource(ws, abs, options);
+    if (!existsSync(abs)) throw new ConfigurationError(`${abs} does not exist`);
+    throw new ConfigurationError(
+      `${abs} is not a git repository; run 'git init' there, or add it with 'dws add local-files'`,
+    );
+  }
+  checkPathConflicts(ws, abs);
+  const inside = isInside(abs, ws.dir);
+  const rel = inside ? relativePosix(ws.dir, abs) : null;
+  if (rel !== null && await isTracked(ctx, ws.dir, rel)) {
+    throw new ConfigurationError(
+      `${abs} is tracked by the workspace repository; remove it from the workspace with 'git rm -r --cached ${rel}' first`,
+    );
+  }
+  const role = await chooseRole(ctx, options);
+  checkExportImported(role, options);
+  const readOnly = options.readOnly || options.imported || false;
+  const origin = await gitConfigGet(ctx, abs, "remote.origin.url");
+  if (!origin) {
+    throw new ConfigurationError(
+      `${abs} has no remote 'origin'; add one with 'git remote add origin URL' so the workspace can be shared`,
+    );
+  }
+  const current = await currentBranch(ctx, abs);
+  const branch = options.branch ?? current;
+  if (branch !== current && !(await branchExists(ctx, abs, branch))) {
+    throw new ConfigurationError(`Branch '${branch}' does not exist in ${abs}`);
+  }
+  const name = await chooseResourceName(ws, { name: options.name, suggestion: basename(abs) });
+  if (options.imported) checkImportedLineage(abs, name);
+  if (branch !== current) {
+    if (await isDirty(ctx, abs)) {
+      ctx.output.warn(`WARNING: ${abs} has uncommitted changes, so it stays on branch '${current}' for now`);
+    } else await git(ctx, abs, ["checkout", "--quiet", branch]);
+  }
+  const entry: ResourceEntry = {
+    resource_type: "git",
+    name,
+    role,
+    export: options.export ?? false,
+    remote_origin_url: origin,
+    relative_local_path: rel,
+    branch,
+    read_only: readOnly,
+    imported: options.imported ?? false,
+  };
+  return registerResource(ws, { entry, localParams: { local_path: rel ?? abs } }, { ignorePath: abs });
+}

@@ -1,0 +1,143 @@
+/**
+ * The `git-subdirectory` resource: a folder of the workspace's own git
+ * repository (what `dws init --create-resources` makes).
+ *
+ * @module
+ */
+import { existsSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { type AddOptions, checkExportImported, chooseResourceName, chooseRole, registerResource } from "../core/add.ts";
+import { ConfigurationError } from "../core/errors.ts";
+import { localFileAccess } from "../core/file_access.ts";
+import { gitDirOf } from "../core/git.ts";
+import type { ResourceEntry } from "../core/models/resources_file.ts";
+import { absolutePathType, exportParam, type ParamDef, relativePathType } from "../core/params.ts";
+import { isInside, relativePosix } from "../core/paths.ts";
+import { registerResourceType } from "../core/registry.ts";
+import type { NewResource, Resource, ResourceType, WorkspaceHandle } from "../core/resource.ts";
+import { createRoleDirectory } from "../core/role_directory.ts";
+import type { JsonObject } from "../core/python_format.ts";
+import type { Workspace } from "../core/workspace.ts";
+
+const PARAMS: readonly ParamDef[] = [
+  exportParam(),
+  {
+    name: "relative_path",
+    scope: "global",
+    defaultValue: null,
+    optional: false,
+    help: "Path of the folder relative to the workspace",
+    type: relativePathType,
+  },
+  {
+    name: "local_path",
+    scope: "local",
+    defaultValue: null,
+    optional: true,
+    help: "Absolute path of the folder on this machine",
+    type: absolutePathType,
+  },
+];
+
+/** The `git-subdirectory` resource type. */
+export const gitSubdirectoryType: ResourceType = {
+  name: "git-subdirectory",
+  hasLocalState: true,
+  params: PARAMS,
+  open(ws: WorkspaceHandle, entry: ResourceEntry, localParams: JsonObject): Resource {
+    const localPath = join(ws.dir, String(entry.relative_path));
+    return {
+      name: entry.name,
+      role: entry.role,
+      type: gitSubdirectoryType,
+      params: entry,
+      localParams,
+      localPath,
+      files: localFileAccess(localPath),
+    };
+  },
+  entryForPath(ws, request): NewResource {
+    return subdirectoryEntry(ws, { ...request, export: false });
+  },
+};
+
+registerResourceType(gitSubdirectoryType);
+
+function subdirectoryEntry(
+  ws: WorkspaceHandle,
+  r: { path: string; name: string; role: ResourceEntry["role"]; export: boolean },
+): NewResource {
+  return {
+    entry: {
+      resource_type: "git-subdirectory",
+      name: r.name,
+      role: r.role,
+      export: r.export,
+      relative_path: relativePosix(ws.dir, r.path),
+    },
+    localParams: { local_path: r.path },
+  };
+}
+
+/** Options of {@link addGitSubdirectoryResource}. */
+export interface AddGitSubdirectoryOptions extends AddOptions {
+  /** Must equal the workspace branch when given. */
+  branch?: string;
+  readOnly?: boolean;
+}
+
+/**
+ * Add a folder of the workspace repository as a resource (`dws add git PATH`
+ * with a PATH inside the workspace that is not a repository of its own).
+ * A missing folder is created, after confirmation when interactive.
+ *
+ * @example
+ * ```ts
+ * await addGitSubdirectoryResource(ws, "/ws/data", { role: "source-data" });
+ * ```
+ */
+export async function addGitSubdirectoryResource(
+  ws: Workspace,
+  path: string,
+  options: AddGitSubdirectoryOptions,
+): Promise<Resource> {
+  const { ctx } = ws;
+  if (!isInside(path, ws.dir) || path === ws.dir) {
+    throw new ConfigurationError(`${path} must be a folder inside the workspace ${ws.dir}`);
+  }
+  const rel = relativePosix(ws.dir, path);
+  if (rel.split("/")[0] === ".dataworkspace" || rel.split("/")[0] === ".git") {
+    throw new ConfigurationError(`${path} is part of the workspace's own metadata; pick another folder`);
+  }
+  if (options.readOnly) {
+    throw new ConfigurationError("--read-only is not supported for a subdirectory of the workspace");
+  }
+  if (options.imported) throw new ConfigurationError("--imported is not supported for a subdirectory of the workspace");
+  const branch = await ws.branch();
+  if (options.branch !== undefined && options.branch !== branch) {
+    throw new ConfigurationError(
+      `A subdirectory resource is on the workspace's branch '${branch}', not '${options.branch}'; drop --branch`,
+    );
+  }
+  const role = await chooseRole(ctx, options);
+  checkExportImported(role, options);
+  const name = await chooseResourceName(ws, { name: options.name, suggestion: basename(path) });
+  for (const r of ws.resources) {
+    if (r.localPath && (isInside(path, r.localPath) || isInside(r.localPath, path))) {
+      throw new ConfigurationError(`${path} overlaps the folder of resource '${r.name}' (${r.localPath})`);
+    }
+  }
+  if (existsSync(path)) {
+    if (!statSync(path).isDirectory()) throw new ConfigurationError(`${path} is not a directory`);
+    if (gitDirOf(path)) throw new ConfigurationError(`${path} is a git repository of its own`);
+  } else {
+    if (ctx.batch) {
+      throw new ConfigurationError(`Subdirectory ${path} does not exist; create it first or run without --batch`);
+    }
+    if (!(await ctx.prompter.confirm(`${path} does not exist. Should I create it?`, true))) {
+      throw new ConfigurationError(`Subdirectory ${path} does not exist`);
+    }
+    createRoleDirectory(path, role);
+  }
+  return registerResource(ws, subdirectoryEntry(ws, { path, name, role, export: options.export ?? false }));
+}

@@ -1,0 +1,134 @@
+/**
+ * The `file` resource (`dws add local-files`): a folder of data on this
+ * machine, recorded by hash trees in `.dataworkspace/file/<role>/<name>/`.
+ *
+ * @module
+ */
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import {
+  type AddOptions,
+  checkExportImported,
+  checkImportedLineage,
+  checkPathConflicts,
+  chooseResourceName,
+  chooseRole,
+  registerResource,
+} from "../core/add.ts";
+import { ConfigurationError } from "../core/errors.ts";
+import { localFileAccess } from "../core/file_access.ts";
+import type { ResourceEntry } from "../core/models/resources_file.ts";
+import { absolutePathType, boolType, exportParam, importedParam, type ParamDef, stringType } from "../core/params.ts";
+import { registerResourceType } from "../core/registry.ts";
+import type { Resource, ResourceType } from "../core/resource.ts";
+import type { Workspace } from "../core/workspace.ts";
+
+const PARAMS: readonly ParamDef[] = [
+  {
+    name: "global_local_path",
+    scope: "global",
+    defaultValue: null,
+    optional: false,
+    help: "Path of the data folder where the resource was added",
+    type: stringType,
+  },
+  {
+    name: "compute_hash",
+    scope: "global",
+    defaultValue: false,
+    optional: false,
+    help: "Hash file contents (SHA-1) at snapshot time instead of recording sizes",
+    type: boolType,
+  },
+  exportParam({ allowMissing: true }),
+  importedParam({ allowMissing: true }),
+  {
+    name: "local_path",
+    scope: "local",
+    defaultValue: null,
+    optional: true,
+    help: "Path of the data folder on this machine, when it differs from global_local_path",
+    type: absolutePathType,
+  },
+];
+
+/** The `file` (local files) resource type. */
+export const localFilesType: ResourceType = {
+  name: "file",
+  hasLocalState: true,
+  params: PARAMS,
+  open(_ws, entry, localParams): Resource {
+    const own = localParams.local_path;
+    // Metadata older than 1.6 stored the folder as `local_path`.
+    const global = entry.global_local_path ?? entry.local_path;
+    const localPath = typeof own === "string" ? own : typeof global === "string" ? global : undefined;
+    return {
+      name: entry.name,
+      role: entry.role,
+      type: localFilesType,
+      params: entry,
+      localParams,
+      localPath,
+      files: localPath ? localFileAccess(localPath) : undefined,
+    };
+  },
+};
+
+registerResourceType(localFilesType);
+
+/** The folder holding a file resource's hash trees, relative to the workspace. */
+export function hashTreeDir(role: string, name: string): string {
+  return `.dataworkspace/file/${role}/${name}`;
+}
+
+/** Options of {@link addLocalFilesResource}. */
+export interface AddLocalFilesOptions extends AddOptions {
+  /** Record SHA-1 of contents instead of sizes. */
+  computeHash?: boolean;
+}
+
+/**
+ * Add a local data folder as a resource (`dws add local-files PATH`).
+ *
+ * @example
+ * ```ts
+ * await addLocalFilesResource(ws, "/data/images", { role: "source-data", computeHash: true });
+ * ```
+ */
+export async function addLocalFilesResource(
+  ws: Workspace,
+  path: string,
+  options: AddLocalFilesOptions,
+): Promise<Resource> {
+  const abs = resolve(path);
+  let isDir = false;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch {
+    throw new ConfigurationError(`${abs} does not exist; create the folder first`);
+  }
+  if (!isDir) throw new ConfigurationError(`${abs} is not a directory`);
+  try {
+    accessSync(abs, constants.R_OK | constants.X_OK);
+  } catch {
+    throw new ConfigurationError(`${abs} is not readable`);
+  }
+  checkPathConflicts(ws, abs);
+  const role = await chooseRole(ws.ctx, options);
+  checkExportImported(role, options);
+  const name = await chooseResourceName(ws, { name: options.name, suggestion: basename(abs) });
+  if (options.imported) checkImportedLineage(abs, name);
+  const hashDir = ws.path(hashTreeDir(role, name));
+  mkdirSync(hashDir, { recursive: true });
+  writeFileSync(join(hashDir, "dummy.txt"), "Placeholder to ensure directory is added to git\n");
+  const entry: ResourceEntry = {
+    resource_type: "file",
+    name,
+    role,
+    global_local_path: abs,
+    compute_hash: options.computeHash ?? false,
+    export: options.export ?? false,
+    imported: options.imported ?? false,
+  };
+  return registerResource(ws, { entry, localParams: { local_path: null } }, { ignorePath: abs });
+}
