@@ -13,11 +13,15 @@ import type { Workspace } from "./workspace.ts";
 
 /** One parameter with its current value. */
 export interface ParamRow {
+  /** Parameter name. */
   name: string;
+  /** Global (in git) or local (this machine). */
   scope: ParamScope;
+  /** Current value (the default when unset). */
   value: JsonValue;
   /** Unset or equal to the default. */
   isDefault: boolean;
+  /** What the parameter does. */
   help: string;
 }
 

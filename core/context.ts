@@ -13,7 +13,9 @@ export interface Context {
   readonly batch: boolean;
   /** Echo subprocess calls and extra detail. */
   readonly verbose: boolean;
+  /** Where messages go. */
   readonly output: Output;
+  /** Who answers questions (never used in batch mode). */
   readonly prompter: Prompter;
 }
 
@@ -21,8 +23,11 @@ export interface Context {
 export interface ContextOptions {
   /** Default `true` for library calls (as the original's API). */
   batch?: boolean;
+  /** Echo subprocess calls and extra detail. */
   verbose?: boolean;
+  /** Where messages go; default: the console. */
   output?: Output;
+  /** Who answers questions when not in batch mode. */
   prompter?: Prompter;
 }
 

@@ -12,6 +12,7 @@
 export class DwsError extends Error {
   /** Exit code of the `dws` command when this error ends it. */
   readonly exitCode: number = 1;
+  /** Create the error with its user-facing message. */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
@@ -31,6 +32,7 @@ export class DwsError extends Error {
  * ```
  */
 export class ConfigurationError extends DwsError {
+  /** The line printed to stderr by the command line. */
   override userMessage(): string {
     return `Configuration error: ${this.message}`;
   }
@@ -62,6 +64,7 @@ export class LineagePlaceHolderError extends LineageError {}
 
 /** The user answered "no" to a confirmation. */
 export class UserAbort extends DwsError {
+  /** Create the error; the default message is 1.6's. */
   constructor(message = "Not a positive response, exiting without doing anything") {
     super(message);
   }
@@ -71,6 +74,7 @@ export class UserAbort extends DwsError {
 export class BatchModeError extends DwsError {
   /** What input was needed, e.g. `--role`. */
   readonly what: string;
+  /** Create the error for the input `what` (e.g. `--role`). */
   constructor(what: string) {
     super(`Running in --batch mode, but user input required for ${what}`);
     this.what = what;
@@ -79,6 +83,7 @@ export class BatchModeError extends DwsError {
 
 /** A bug in dws itself. */
 export class InternalError extends DwsError {
+  /** The line printed to stderr by the command line. */
   override userMessage(): string {
     return `Aborting due to internal error: ${this.message}`;
   }
@@ -91,16 +96,23 @@ export class PathError extends ApiParamError {}
 
 /** The command line was used wrongly (exit code 2). */
 export class UsageError extends DwsError {
+  /** Usage errors exit with 2, as click does. */
   override readonly exitCode: number = 2;
 }
 
 /** A subprocess (git, rclone, ...) exited with an error. */
 export class SubprocessError extends DwsError {
+  /** The command line that failed. */
   readonly command: readonly string[];
+  /** Folder the command ran in. */
   readonly cwd: string;
+  /** What the command printed to stdout. */
   readonly stdout: string;
+  /** What the command printed to stderr. */
   readonly stderr: string;
+  /** Exit code; null when killed by a signal. */
   readonly code: number | null;
+  /** Build the error from the command and its result. */
   constructor(
     command: readonly string[],
     result: { cwd: string; stdout: string; stderr: string; code: number | null },
@@ -114,6 +126,7 @@ export class SubprocessError extends DwsError {
     this.stderr = result.stderr;
     this.code = result.code;
   }
+  /** The line printed to stderr by the command line. */
   override userMessage(): string {
     return `Error in subprocess call: ${this.message}`;
   }

@@ -16,10 +16,13 @@ import type { Output } from "./output.ts";
 
 /** What a lock file records about its holder. */
 export interface LockInfo {
+  /** Process id of the holder. */
   pid: number;
+  /** Host the holder runs on. */
   hostname: string;
   /** When the lock was taken (ISO 8601). */
   startedAt: string;
+  /** The holder's command, shown to processes that wait. */
   command: string;
   /** The holder's process start time from /proc (Linux), to detect pid reuse. */
   processStart?: string;
@@ -27,7 +30,9 @@ export interface LockInfo {
 
 /** A held workspace lock. */
 export interface WorkspaceLock {
+  /** The lock file. */
   readonly path: string;
+  /** Give the lock up (only if this process still holds it). */
   release(): void;
 }
 

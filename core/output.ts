@@ -49,6 +49,7 @@ export function consoleOutput(options: ConsoleOutputOptions = {}): Output {
 
 /** An output that collects lines in memory, for library users and tests. */
 export interface MemoryOutput extends Output {
+  /** Every message in order, with its level. */
   readonly lines: { level: "info" | "warn" | "debug"; message: string }[];
 }
 

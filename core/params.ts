@@ -26,14 +26,19 @@ export type ParamScope = "global" | "local";
 
 /** The definition of one parameter. */
 export interface ParamDef {
+  /** Parameter name as stored in the metadata. */
   readonly name: string;
+  /** Global (in git) or local (this machine). */
   readonly scope: ParamScope;
+  /** Value when unset. */
   readonly defaultValue: JsonValue;
   /** `null` is an accepted value. */
   readonly optional: boolean;
   /** Older metadata may lack it: a warning is printed but the value stays null (as 1.6). */
   readonly allowMissing?: boolean;
+  /** One-line description shown by `dws config`. */
   readonly help: string;
+  /** How values are parsed and checked. */
   readonly type: ParamType;
 }
 

@@ -15,6 +15,7 @@ import type { JsonObject } from "./python_format.ts";
 export interface WorkspaceHandle {
   /** Absolute path of the workspace root. */
   readonly dir: string;
+  /** How to talk to the user. */
   readonly ctx: Context;
   /** The workspace repository's branch (`dws_git_branch`). */
   branch(): Promise<string>;
@@ -32,9 +33,13 @@ export interface SnapshotHashes {
 
 /** Taking and restoring snapshots. */
 export interface SnapshotOps {
+  /** Fail early, before anything in the workspace changes. */
   snapshotPrecheck(): Promise<void>;
+  /** Record the current state; returns its hashes. */
   snapshot(): Promise<SnapshotHashes>;
+  /** Fail early if `restoreHash` cannot be restored. */
   restorePrecheck(restoreHash: string): Promise<void>;
+  /** Bring back the state recorded as `restoreHash`. */
   restore(restoreHash: string): Promise<void>;
   /** Remove what the snapshot left in the resource (e.g. its results folder). */
   deleteSnapshot(compareHash: string, restoreHash: string | null, relativeDestinationPath: string): Promise<void>;
@@ -42,25 +47,37 @@ export interface SnapshotOps {
 
 /** Sharing the resource's state with its remote. */
 export interface SyncOps {
+  /** Fail early if a push would fail. */
   pushPrecheck(): Promise<void>;
+  /** Send local changes to the remote. */
   push(): Promise<void>;
+  /** Fail early if a pull would fail. */
   pullPrecheck(): Promise<void>;
+  /** Bring remote changes here. */
   pull(): Promise<void>;
 }
 
 /** Read access to the files of a resource, by paths relative to its root. */
 export interface FileAccess {
+  /** Entries under `path` (`""` is the root); a file lists as itself. */
   ls(path: string): Promise<string[]>;
+  /** The bytes of a file. */
   readFile(path: string): Promise<Uint8Array>;
+  /** True if `path` exists. */
   exists(path: string): Promise<boolean>;
+  /** True if `path` is a file. */
   isFile(path: string): Promise<boolean>;
+  /** True if `path` is a folder. */
   isDir(path: string): Promise<boolean>;
 }
 
 /** A resource of a workspace. */
 export interface Resource {
+  /** Unique name in the workspace. */
   readonly name: string;
+  /** One of the four roles. */
   readonly role: Role;
+  /** The resource's type. */
   readonly type: ResourceType;
   /** The global parameters as stored in `resources.json` (identity fields first). */
   readonly params: ResourceEntry;
@@ -68,8 +85,11 @@ export interface Resource {
   readonly localParams: JsonObject;
   /** Absolute folder of the resource on this machine, when it has one. */
   readonly localPath?: string;
+  /** Snapshot and restore, when the type supports them. */
   readonly snapshots?: SnapshotOps;
+  /** Push and pull, when the type supports them. */
   readonly sync?: SyncOps;
+  /** Read access to the files, when the type has files. */
   readonly files?: FileAccess;
 }
 
@@ -95,12 +115,16 @@ export interface ResourceType {
 export interface NewResourceRequest {
   /** Absolute path of the resource's folder. */
   path: string;
+  /** Name of the new resource. */
   name: string;
+  /** Role of the new resource. */
   role: Role;
 }
 
 /** The stored parameters of a resource about to be added. */
 export interface NewResource {
+  /** The entry for `resources.json`. */
   entry: ResourceEntry;
+  /** The entry for `resource_local_params.json`. */
   localParams: JsonObject;
 }

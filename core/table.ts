@@ -9,6 +9,7 @@ import { type JsonValue, pythonFloatRepr, pythonStr } from "./python_format.ts";
 
 /** One column of a table. */
 export interface TableColumn {
+  /** Column title. */
   header: string;
   /** Cap on the column width: wider values wrap (or are cut with `truncate`). */
   width?: number;
@@ -24,22 +25,44 @@ export interface TableOptions {
   nullValue?: string;
 }
 
+// Python's round(v, digits): correctly rounded with ties to even, where
+// toFixed() breaks exact ties away from zero (round(2.25, 1) is 2.2).
+function pythonRound(v: number, digits: number): number {
+  if (Math.abs(v) >= 1e21) return v;
+  const exact = Math.abs(v).toFixed(100);
+  const end = exact.indexOf(".") + 1 + digits;
+  const kept = exact.slice(0, end);
+  if (/^50*$/.test(exact.slice(end)) && Number(kept[kept.length - 1]) % 2 === 0) {
+    return Number((v < 0 ? "-" : "") + kept);
+  }
+  return Number(v.toFixed(digits));
+}
+
 function cellText(v: JsonValue | undefined, nullValue: string): string {
   if (v === null || v === undefined || v === "") return nullValue;
   if (typeof v === "number" && !Number.isInteger(v) && Number.isFinite(v)) {
-    return pythonFloatRepr(Number(v.toFixed(Math.abs(v) < 1 ? 3 : 1)));
+    return pythonFloatRepr(pythonRound(v, Math.abs(v) < 1 ? 3 : 1));
   }
   return pythonStr(v);
 }
 
-function fitLines(text: string, col: TableColumn, width: number): string[] {
+// Lengths and cuts count code points, as Python's len() and slices do.
+const textLength = (s: string) => [...s].length;
+
+function fitLines(text: string, truncate: boolean, width: number): string[] {
   return text.split("\n").flatMap((line) => {
-    if (line.length <= width) return [line];
-    if (col.truncate) return [line.slice(0, width - 2) + ".."];
+    const chars = [...line];
+    if (truncate && chars.length > width - 2) return [chars.slice(0, width - 2).join("") + ".."];
+    if (chars.length <= width) return [line];
     const chunks: string[] = [];
-    for (let i = 0; i < line.length; i += width) chunks.push(line.slice(i, i + width));
+    for (let i = 0; i < chars.length; i += width) chunks.push(chars.slice(i, i + width).join(""));
     return chunks;
   });
+}
+
+function pad(text: string, width: number, right: boolean): string {
+  const fill = " ".repeat(Math.max(0, width - textLength(text)));
+  return right ? fill + text : text + fill;
 }
 
 /**
@@ -58,32 +81,36 @@ export function formatTable(
 ): string[] {
   const nullValue = options.nullValue ?? "None";
   const texts = rows.map((row) => columns.map((_, c) => cellText(row[c], nullValue)));
-  const widths = columns.map((col, c) => {
-    const content = Math.max(
-      col.header.length,
-      ...texts.map((r) => Math.max(...r[c].split("\n").map((l) => l.length))),
-    );
-    return col.width !== undefined && content >= col.width ? col.width : content;
-  });
+  const contentWidths = columns.map((col, c) =>
+    Math.max(
+      textLength(col.header),
+      ...texts.map((r) => Math.max(...r[c].split("\n").map(textLength))),
+    )
+  );
+  const widths = columns.map((col, c) =>
+    col.width !== undefined && contentWidths[c] >= col.width ? col.width : contentWidths[c]
+  );
+  // As 1.6: a truncating column cuts every value longer than width - 2 once it is at its spec width.
+  const truncating = columns.map((col, c) =>
+    !!col.truncate && col.width !== undefined && contentWidths[c] >= col.width
+  );
   const rightAligned = columns.map((_, c) =>
     rows.length > 0 &&
     rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === "number" || typeof r[c] === "boolean")
   );
   const lines: string[] = [];
-  if (options.title) lines.push(options.title);
-  lines.push(columns.map((col, c) => `| ${col.header.padEnd(widths[c])} `).join("") + "|");
-  lines.push("|" + widths.map((w) => "_".repeat(w + 2)).join("|") + "|");
-  for (const row of texts) {
-    const cells = row.map((t, c) => fitLines(t, columns[c], widths[c]));
+  const pushRow = (cells: string[][], alignRight: (c: number) => boolean) => {
     const height = Math.max(...cells.map((c) => c.length));
     for (let i = 0; i < height; i++) {
-      lines.push(
-        cells.map((cell, c) => {
-          const t = cell[i] ?? "";
-          return `| ${rightAligned[c] ? t.padStart(widths[c]) : t.padEnd(widths[c])} `;
-        }).join("") + "|",
-      );
+      lines.push(cells.map((cell, c) => `| ${pad(cell[i] ?? "", widths[c], alignRight(c))} `).join("") + "|");
     }
+  };
+  if (options.title) lines.push(options.title);
+  // Headers are always left-aligned and wrap (never truncate) like values.
+  pushRow(columns.map((col, c) => fitLines(col.header, false, widths[c])), () => false);
+  lines.push("|" + widths.map((w) => "_".repeat(w + 2)).join("|") + "|");
+  for (const row of texts) {
+    pushRow(row.map((t, c) => fitLines(t, truncating[c], widths[c])), (c) => rightAligned[c]);
   }
   return lines;
 }

@@ -89,6 +89,7 @@ export function resolveWorkspaceDir(explicit?: string, cwd: string = process.cwd
 /** An open workspace. */
 export class Workspace implements WorkspaceHandle {
   readonly dir: string;
+  /** How to talk to the user. */
   readonly ctx: Context;
   #config: WorkspaceConfig;
   #localParams: JsonObject;

@@ -14,6 +14,7 @@ import {
   chooseResourceName,
   chooseRole,
   registerResource,
+  suggestResourceName,
 } from "../core/add.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { localFileAccess } from "../core/file_access.ts";
@@ -155,7 +156,8 @@ export async function addGitResource(ws: Workspace, path: string, options: AddGi
   if (branch !== current && !(await branchExists(ctx, abs, branch))) {
     throw new ConfigurationError(`Branch '${branch}' does not exist in ${abs}`);
   }
-  const name = await chooseResourceName(ws, { name: options.name, suggestion: basename(abs) });
+  const suggestion = suggestResourceName(ws, { base: basename(abs), role });
+  const name = await chooseResourceName(ws, { name: options.name, suggestion });
   if (options.imported) checkImportedLineage(abs, name);
   if (branch !== current) {
     if (await isDirty(ctx, abs)) {

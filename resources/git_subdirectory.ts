@@ -6,7 +6,14 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { type AddOptions, checkExportImported, chooseResourceName, chooseRole, registerResource } from "../core/add.ts";
+import {
+  type AddOptions,
+  checkExportImported,
+  chooseResourceName,
+  chooseRole,
+  registerResource,
+  suggestResourceName,
+} from "../core/add.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { localFileAccess } from "../core/file_access.ts";
 import { gitDirOf } from "../core/git.ts";
@@ -83,6 +90,7 @@ function subdirectoryEntry(
 export interface AddGitSubdirectoryOptions extends AddOptions {
   /** Must equal the workspace branch when given. */
   branch?: string;
+  /** Refused: a folder of the workspace cannot be read-only. */
   readOnly?: boolean;
 }
 
@@ -121,7 +129,8 @@ export async function addGitSubdirectoryResource(
   }
   const role = await chooseRole(ctx, options);
   checkExportImported(role, options);
-  const name = await chooseResourceName(ws, { name: options.name, suggestion: basename(path) });
+  const suggestion = suggestResourceName(ws, { base: basename(path), role });
+  const name = await chooseResourceName(ws, { name: options.name, suggestion });
   for (const r of ws.resources) {
     if (r.localPath && (isInside(path, r.localPath) || isInside(r.localPath, path))) {
       throw new ConfigurationError(`${path} overlaps the folder of resource '${r.name}' (${r.localPath})`);

@@ -14,6 +14,7 @@ import {
   chooseResourceName,
   chooseRole,
   registerResource,
+  suggestResourceName,
 } from "../core/add.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { localFileAccess } from "../core/file_access.ts";
@@ -116,7 +117,8 @@ export async function addLocalFilesResource(
   checkPathConflicts(ws, abs);
   const role = await chooseRole(ws.ctx, options);
   checkExportImported(role, options);
-  const name = await chooseResourceName(ws, { name: options.name, suggestion: basename(abs) });
+  const suggestion = suggestResourceName(ws, { base: basename(abs), role });
+  const name = await chooseResourceName(ws, { name: options.name, suggestion });
   if (options.imported) checkImportedLineage(abs, name);
   const hashDir = ws.path(hashTreeDir(role, name));
   mkdirSync(hashDir, { recursive: true });

@@ -1,0 +1,77 @@
+/**
+ * dws: Data Workspaces for TypeScript. The public library API.
+ *
+ * A workspace is a git repository with metadata under `.dataworkspace/`
+ * that tracks resources (git repositories, folders of the workspace, local
+ * data folders, ...) in four roles. This module opens, creates and changes
+ * workspaces from Deno or Node scripts.
+ *
+ * @example
+ * ```ts
+ * import { addLocalFilesResource, createContext, initWorkspace } from "./mod.ts";
+ *
+ * const ctx = createContext();
+ * const ws = await initWorkspace(ctx, "/tmp/my-ws", { createResources: ["code", "results"] });
+ * await addLocalFilesResource(ws, "/data/images", { role: "source-data" });
+ * ```
+ *
+ * @module
+ */
+import "./resources/mod.ts";
+
+export { type Context, type ContextOptions, createContext } from "./core/context.ts";
+export {
+  consoleOutput,
+  type ConsoleOutputOptions,
+  type MemoryOutput,
+  memoryOutput,
+  type Output,
+} from "./core/output.ts";
+export { batchPrompter, type Prompter, stdinPrompter } from "./core/prompt.ts";
+export * from "./core/errors.ts";
+export { DWS_FORMAT_VERSION, type InitOptions, initWorkspace, parseRoleList } from "./core/init.ts";
+export {
+  findWorkspaceDir,
+  openWorkspace,
+  resolveWorkspaceDir,
+  withWorkspace,
+  type WithWorkspaceOptions,
+  Workspace,
+} from "./core/workspace.ts";
+export type {
+  FileAccess,
+  NewResource,
+  NewResourceRequest,
+  Resource,
+  ResourceType,
+  SnapshotHashes,
+  SnapshotOps,
+  SyncOps,
+  WorkspaceHandle,
+} from "./core/resource.ts";
+export { getResourceType, registerLazyResourceType, registerResourceType, resourceTypeNames } from "./core/registry.ts";
+export { type AddOptions, type RegisterOptions } from "./core/add.ts";
+export { formatParamDetail, formatParamList, getParamRow, listParams, type ParamRow, setParam } from "./core/config.ts";
+export { type ParamDef, type ParamScope, type ParamType, WORKSPACE_PARAMS } from "./core/params.ts";
+export { statusReport } from "./core/report_status.ts";
+export { formatTable, type TableColumn, type TableOptions } from "./core/table.ts";
+export { isRole, parseRole, type Role, ROLES } from "./core/names.ts";
+export { dumpPythonJson, parsePythonJson } from "./core/python_json.ts";
+export type { JsonObject, JsonValue } from "./core/python_format.ts";
+export { API_VERSION, DWS_VERSION, getApiVersion, getVersion } from "./core/version.ts";
+export {
+  acquireWorkspaceLock,
+  type LockInfo,
+  type LockOptions,
+  withWorkspaceLock,
+  type WorkspaceLock,
+} from "./core/lock.ts";
+export {
+  type AddGitOptions,
+  addGitResource,
+  type AddGitSubdirectoryOptions,
+  addGitSubdirectoryResource,
+  type AddLocalFilesOptions,
+  addLocalFilesResource,
+} from "./resources/mod.ts";
+export type { ResourceEntry } from "./core/models/resources_file.ts";

@@ -1,0 +1,50 @@
+/**
+ * Build the single `dws` executable (`deno task compile`) into `dist/dws`.
+ *
+ * `deno compile` downloads its runtime (`denort`) from the internet; set
+ * `DENORT_BIN` to a local denort binary where that is impossible. The
+ * offline fallback, always built, is `dist/dws.js`: one JavaScript file that
+ * runs with a bare `deno run` (no node_modules needed).
+ *
+ * Usage: deno task compile [--target TRIPLE]...
+ *
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const deno = Deno.execPath();
+/** Exactly the permissions dws needs: files, git/rclone subprocesses, env, hostname. */
+export const DWS_PERMISSIONS = ["--allow-read", "--allow-write", "--allow-run", "--allow-env", "--allow-sys"];
+
+function run(args: string[], env: Record<string, string> = {}): boolean {
+  console.log(`$ deno ${args.join(" ")}`);
+  return new Deno.Command(deno, { args, cwd: root, env, stdout: "inherit", stderr: "inherit" }).outputSync().success;
+}
+
+mkdirSync(join(root, "dist"), { recursive: true });
+const bundled = run(["bundle", "--platform", "deno", "--output", "dist/dws.js", "cli/main.ts"]);
+if (!bundled) Deno.exit(1);
+console.log("Built dist/dws.js (run it with: deno run " + DWS_PERMISSIONS.join(" ") + " dist/dws.js)");
+
+const targets: (string | undefined)[] = [];
+for (let i = 0; i < Deno.args.length; i++) if (Deno.args[i] === "--target") targets.push(Deno.args[++i]);
+if (targets.length === 0) targets.push(undefined);
+const env: Record<string, string> = {};
+const denort = Deno.env.get("DENORT_BIN");
+if (denort) env.DENORT_BIN = denort;
+let failed = false;
+for (const target of targets) {
+  const out = target ? `dist/dws-${target}` : "dist/dws";
+  const args = ["compile", ...DWS_PERMISSIONS, "--output", out, ...(target ? ["--target", target] : []), "cli/main.ts"];
+  if (!run(args, env)) {
+    failed = true;
+    console.error(
+      `deno compile could not build ${out}: it downloads its runtime (denort) from the internet. ` +
+        "Set DENORT_BIN to a local denort binary, or use dist/dws.js.",
+    );
+  }
+}
+Deno.exit(failed ? 1 : 0);
