@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 
 /**
  * True if `child` is `parent` or lies below it.
@@ -17,7 +17,7 @@ import { isAbsolute, relative, resolve } from "node:path";
  */
 export function isInside(child: string, parent: string): boolean {
   const rel = relative(resolve(parent), resolve(child));
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** `child` relative to `parent` with `/` separators; `child` must be inside. */

@@ -60,6 +60,10 @@ export function pythonNumber(x: number): string {
   return pythonFloatRepr(x);
 }
 
+// Characters Python's repr() escapes: categories Cc, Cf, Cs, Co, Cn, Zl, Zp,
+// Zs, except the ASCII space.
+const NON_PRINTABLE = /^(?! )[\p{C}\p{Z}]$/u;
+
 function reprString(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
@@ -70,8 +74,10 @@ function reprString(s: string): string {
     else if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
     else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) {
-      out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else if (NON_PRINTABLE.test(ch)) {
+      // Python's str.isprintable(): \xhh, \uhhhh or \Uhhhhhhhh.
+      const width = code < 0x100 ? 2 : code < 0x10000 ? 4 : 8;
+      out += `\\${width === 2 ? "x" : width === 4 ? "u" : "U"}${code.toString(16).padStart(width, "0")}`;
     } else out += ch;
   }
   return out + quote;

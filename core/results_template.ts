@@ -106,8 +106,9 @@ function pythonReEscape(s: string): string {
  * ```
  */
 export function templateRegexSource(template: string): string {
-  const escaped = pythonReEscape(template).replace(/\\\{(\w+)\\\}/g, (m, name: string) => {
-    return TEMPLATE_VARIABLES[name] ?? m;
+  // As 1.6: escape, un-escape every brace, then replace the variables.
+  const escaped = pythonReEscape(template).replace(/\\([{}])/g, "$1").replace(VARIABLE_RE, (m) => {
+    return TEMPLATE_VARIABLES[m.slice(1, -1)] ?? m;
   });
   return `^${escaped}$`;
 }
