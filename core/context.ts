@@ -45,7 +45,7 @@ export function createContext(options: ContextOptions = {}): Context {
   return {
     batch,
     verbose,
-    output: options.output ?? consoleOutput({ verbose }),
+    output: options.output ?? consoleOutput({ verbose, progress: !batch }),
     prompter: batch ? batchPrompter : options.prompter ?? batchPrompter,
   };
 }

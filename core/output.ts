@@ -17,12 +17,19 @@ export interface Output {
   debug(message: string): void;
   /** True when `debug` messages are shown. */
   readonly verbose: boolean;
+  /**
+   * A one-line status of long work, redrawn in place on a terminal; `undefined`
+   * clears it. Silent when not on a TTY or in batch mode.
+   */
+  progress(line: string | undefined): void;
 }
 
 /** Options of {@link consoleOutput}. */
 export interface ConsoleOutputOptions {
   /** Show `debug` messages. */
   verbose?: boolean;
+  /** Show progress lines when stderr is a terminal. */
+  progress?: boolean;
 }
 
 /**
@@ -37,8 +44,15 @@ export interface ConsoleOutputOptions {
  */
 export function consoleOutput(options: ConsoleOutputOptions = {}): Output {
   const verbose = options.verbose ?? false;
+  const showProgress = (options.progress ?? false) && process.stderr.isTTY === true;
+  let shown = false;
   return {
     verbose,
+    progress: (line) => {
+      if (!showProgress || (line === undefined && !shown)) return;
+      process.stderr.write(line === undefined ? "\r\x1b[K" : `\r\x1b[K${line}`);
+      shown = line !== undefined;
+    },
     info: (m) => void process.stdout.write(m + "\n"),
     warn: (m) => void process.stderr.write(m + "\n"),
     debug: (m) => {
@@ -68,6 +82,7 @@ export function memoryOutput(options: ConsoleOutputOptions = {}): MemoryOutput {
   return {
     lines,
     verbose: options.verbose ?? false,
+    progress: () => {},
     info: (message) => void lines.push({ level: "info", message }),
     warn: (message) => void lines.push({ level: "warn", message }),
     debug: (message) => void lines.push({ level: "debug", message }),
