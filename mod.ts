@@ -54,6 +54,24 @@ export { type AddOptions, type RegisterOptions } from "./core/add.ts";
 export { formatParamDetail, formatParamList, getParamRow, listParams, type ParamRow, setParam } from "./core/config.ts";
 export { type ParamDef, type ParamScope, type ParamType, WORKSPACE_PARAMS } from "./core/params.ts";
 export { statusReport } from "./core/report_status.ts";
+export {
+  type ApiOptions,
+  deleteSnapshot,
+  getSnapshotHistory,
+  type HistoryEntry,
+  restore,
+  takeSnapshot,
+} from "./core/api.ts";
+export { type SnapshotOptions, type SnapshotResult, snapshotWorkspace, validateTag } from "./core/snapshot.ts";
+export { type RestoreOptions, restoreWorkspace } from "./core/restore.ts";
+export { type DeleteSnapshotOptions, deleteWorkspaceSnapshot } from "./core/delete_snapshot.ts";
+export { diffSnapshots, formatDiff, type SnapshotDiff } from "./core/diff.ts";
+export { historyReport } from "./core/history.ts";
+export { findSnapshot, readManifest, readSnapshotMetadata } from "./core/snapshot_store.ts";
+export type { SnapshotMetadata } from "./core/models/snapshot_metadata.ts";
+export type { ManifestEntry } from "./core/models/manifest.ts";
+export { computeHashTree, type HashTree, type HashTreeOptions } from "./core/hash_tree.ts";
+export { StatCache } from "./core/stat_cache.ts";
 export { formatTable, type TableColumn, type TableOptions } from "./core/table.ts";
 export { isRole, parseRole, type Role, ROLES } from "./core/names.ts";
 export { dumpPythonJson, parsePythonJson } from "./core/python_json.ts";

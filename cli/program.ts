@@ -8,6 +8,8 @@ import { addCommand } from "./commands/add.ts";
 import { configCommand } from "./commands/config.ts";
 import { initCommand } from "./commands/init.ts";
 import { reportCommand, statusCommand } from "./commands/report.ts";
+import { deleteSnapshotCommand, diffCommand, restoreCommand } from "./commands/restore.ts";
+import { snapshotCommand } from "./commands/snapshot.ts";
 import { versionCommand } from "./commands/version.ts";
 
 /** Build the `dws` program. */
@@ -22,6 +24,10 @@ export function dwsProgram(): Command {
     const cmd of [
       initCommand(),
       addCommand(),
+      snapshotCommand(),
+      restoreCommand(),
+      deleteSnapshotCommand(),
+      diffCommand(),
       configCommand(),
       reportCommand(),
       statusCommand(),

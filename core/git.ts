@@ -100,3 +100,41 @@ export async function commitStaged(ctx: Context, repo: string, message: string):
   await git(ctx, repo, ["commit", "--quiet", "-m", message]);
   return true;
 }
+
+/** The commit HEAD points at. */
+export async function headCommit(ctx: Context, repo: string): Promise<string> {
+  return (await git(ctx, repo, ["rev-parse", "HEAD"])).trim().toLowerCase();
+}
+
+/** The hash of the empty tree (a folder with nothing committed in it). */
+export const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+/** The tree hash of `path` at `rev` (the empty tree when the path is not in it). */
+export async function treeHashAt(ctx: Context, repo: string, rev: string, path: string): Promise<string> {
+  const r = await runProgram(ctx, ["git", "rev-parse", "--verify", "--quiet", `${rev}:${path}`], {
+    cwd: repo,
+    allowFailure: true,
+  });
+  return r.code === 0 ? r.stdout.trim().toLowerCase() : EMPTY_TREE;
+}
+
+/** True if `hash` names a commit present in `repo`. */
+export function commitExists(ctx: Context, repo: string, hash: string): Promise<boolean> {
+  return gitSucceeds(ctx, repo, ["cat-file", "-e", `${hash}^{commit}`]);
+}
+
+/**
+ * Stage every change under `path` and commit only that path, if anything
+ * changed there (other staged changes stay staged). Returns whether a commit was made.
+ */
+export async function commitPath(ctx: Context, repo: string, path: string, message: string): Promise<boolean> {
+  await git(ctx, repo, ["add", "-A", "--", path]);
+  if (await gitSucceeds(ctx, repo, ["diff", "--cached", "--quiet", "--", path])) return false;
+  await git(ctx, repo, ["commit", "--quiet", "-m", message, "--", path]);
+  return true;
+}
+
+/** Check out `branch` in `repo` unless it is already current. */
+export async function switchBranch(ctx: Context, repo: string, branch: string): Promise<void> {
+  if ((await currentBranch(ctx, repo)) !== branch) await git(ctx, repo, ["checkout", "--quiet", branch]);
+}

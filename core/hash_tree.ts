@@ -18,6 +18,7 @@ export interface HashTreeOptions {
   /** SHA-1 of contents (true) or sizes (false, 1.6's default). */
   computeHash: boolean;
   /** Reuse hashes of unchanged files. */
+  /** Reuse hashes of unchanged files (content hashes only). */
   cache?: StatCache;
   /** Directory names skipped anywhere in the tree. */
   ignore?: readonly string[];
@@ -33,10 +34,13 @@ export interface HashTree {
   rootHash: string;
   /** Every tree file: hash → content. */
   trees: Map<string, string>;
+  /** Files in the tree. */
   files: number;
+  /** Bytes in those files. */
   bytes: number;
   /** Files whose content was read (cache misses). */
   hashedFiles: number;
+  /** Bytes read (cache misses). */
   hashedBytes: number;
 }
 
@@ -91,6 +95,7 @@ export async function computeHashTree(root: string, options: HashTreeOptions): P
     }
     return node;
   };
+  const startedAt = Date.now();
   const top = walk(root, "");
 
   let doneFiles = 0;
@@ -114,10 +119,9 @@ export async function computeHashTree(root: string, options: HashTreeOptions): P
   };
   const hashes = await hashFiles(jobs, { onDone });
   options.output?.progress(undefined);
-  const hashedAt = Date.now();
   jobs.forEach((job, i) => {
     job.entry.hash = hashes[i];
-    options.cache?.store(job.rel, job.st, hashes[i], hashedAt);
+    options.cache?.store(job.rel, job.st, hashes[i], startedAt);
   });
 
   const trees = new Map<string, string>();

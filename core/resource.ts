@@ -35,14 +35,22 @@ export interface SnapshotHashes {
 export interface SnapshotOps {
   /** Fail early, before anything in the workspace changes. */
   snapshotPrecheck(): Promise<void>;
-  /** Record the current state; returns its hashes. */
+  /**
+   * The hashes a snapshot taken now would record, when taking it would change
+   * nothing in the resource (no commit, no files written); undefined when it
+   * would. Lets an unchanged workspace be detected before anything moves.
+   */
+  currentHashes(): Promise<SnapshotHashes | undefined>;
+  /** Record the current state (committing pending changes where needed); returns its hashes. */
   snapshot(): Promise<SnapshotHashes>;
+  /** Commit result files just moved or copied into a snapshot folder (git-backed resources). */
+  commitResults?(message: string): Promise<void>;
   /** Fail early if `restoreHash` cannot be restored. */
   restorePrecheck(restoreHash: string): Promise<void>;
   /** Bring back the state recorded as `restoreHash`. */
   restore(restoreHash: string): Promise<void>;
-  /** Remove what the snapshot left in the resource (e.g. its results folder). */
-  deleteSnapshot(compareHash: string, restoreHash: string | null, relativeDestinationPath: string): Promise<void>;
+  /** Remove a snapshot's results folder (`relativeDestinationPath`) from the resource. */
+  deleteSnapshotFolder(relativeDestinationPath: string): Promise<void>;
 }
 
 /** Sharing the resource's state with its remote. */

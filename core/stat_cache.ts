@@ -1,9 +1,10 @@
 /**
  * The stat cache: (path, size, mtime, inode, ctime) → content SHA-1, kept in
  * the git directory (never tracked) so an unchanged file is never read twice.
- * Entries for files modified within the last two seconds before they were
- * hashed are not kept (the "racy git" problem: a write in the same clock tick
- * would go unnoticed).
+ * Entries for files modified just before hashing started are not kept (the
+ * "racy git" problem: a later write within the same timestamp tick would go
+ * unnoticed); the margin is a second when the file system's timestamps look
+ * second-granular.
  *
  * @module
  */
@@ -13,10 +14,13 @@ import { writeFileAtomic } from "./atomic_write.ts";
 
 type Entry = [size: number, mtimeMs: number, ino: number, ctimeMs: number, hash: string];
 
-const RACY_MS = 2000;
+function racyMargin(st: Stats): number {
+  return Number.isInteger(st.mtimeMs) ? 1000 : 10;
+}
 
 /** A loaded stat cache. */
 export class StatCache {
+  /** The cache file. */
   readonly path: string;
   #old: Record<string, Entry>;
   #next: Record<string, Entry> = {};
@@ -56,10 +60,11 @@ export class StatCache {
     return e[4];
   }
 
-  /** Remember the hash of `rel` computed at `hashedAt` (ms since epoch). */
-  store(rel: string, st: Stats, hash: string, hashedAt: number): void {
+  /** Remember the hash of `rel`, read after `startedAt` (ms since epoch, taken before its stat). */
+  store(rel: string, st: Stats, hash: string, startedAt: number): void {
     this.#dirty = true;
-    if (hashedAt - st.mtimeMs < RACY_MS || hashedAt - st.ctimeMs < RACY_MS) return;
+    const margin = racyMargin(st);
+    if (st.mtimeMs > startedAt - margin || st.ctimeMs > startedAt - margin) return;
     this.#next[rel] = [st.size, st.mtimeMs, st.ino, st.ctimeMs, hash];
   }
 

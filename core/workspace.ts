@@ -25,6 +25,7 @@ import { findParam, type ParamDef, paramDefault, validateParam, WORKSPACE_PARAMS
 import type { JsonObject, JsonValue } from "./python_format.ts";
 import { getResourceType } from "./registry.ts";
 import type { Resource, WorkspaceHandle } from "./resource.ts";
+import { recoverInterruptedSnapshot } from "./snapshot_journal.ts";
 
 /** The metadata folder's name. */
 export const DWS_DIR = ".dataworkspace";
@@ -286,7 +287,10 @@ export function withWorkspace<T>(
   options: WithWorkspaceOptions = {},
 ): Promise<T> {
   const dir = resolveWorkspaceDir(options.workspaceDir);
-  return withWorkspaceLock(dir, async () => fn(await Workspace.open(dir, ctx)), { output: ctx.output, ...options });
+  return withWorkspaceLock(dir, async () => {
+    await recoverInterruptedSnapshot(ctx, dir);
+    return await fn(await Workspace.open(dir, ctx));
+  }, { output: ctx.output, ...options });
 }
 
 /** Open the workspace without locking; for commands that only read. */

@@ -18,12 +18,25 @@ import {
 } from "../core/add.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { localFileAccess } from "../core/file_access.ts";
-import { branchExists, currentBranch, git, gitConfigGet, gitDirOf, isDirty, isTracked } from "../core/git.ts";
+import {
+  branchExists,
+  commitChanges,
+  commitExists,
+  currentBranch,
+  git,
+  gitConfigGet,
+  gitDirOf,
+  gitSucceeds,
+  headCommit,
+  isDirty,
+  isTracked,
+  switchBranch,
+} from "../core/git.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
 import { boolType, exportParam, importedParam, type ParamDef, relativePathType, stringType } from "../core/params.ts";
 import { isInside, relativePosix } from "../core/paths.ts";
 import { registerResourceType } from "../core/registry.ts";
-import type { Resource, ResourceType, WorkspaceHandle } from "../core/resource.ts";
+import type { Resource, ResourceType, SnapshotOps, WorkspaceHandle } from "../core/resource.ts";
 import type { JsonObject } from "../core/python_format.ts";
 import type { Workspace } from "../core/workspace.ts";
 import { addGitSubdirectoryResource } from "./git_subdirectory.ts";
@@ -95,9 +108,77 @@ export const gitType: ResourceType = {
       localParams,
       localPath,
       files: localPath ? localFileAccess(localPath, { ignore: [".git"] }) : undefined,
+      snapshots: gitSnapshotOps(ws, entry, localPath),
     };
   },
 };
+
+function gitSnapshotOps(ws: WorkspaceHandle, entry: ResourceEntry, localPath: string | undefined): SnapshotOps {
+  const { ctx } = ws;
+  const name = entry.name;
+  const branch = String(entry.branch);
+  const readOnly = entry.read_only === true;
+  const repo = (): string => {
+    if (!localPath || !gitDirOf(localPath)) {
+      throw new ConfigurationError(
+        `Resource '${name}': ${localPath ?? "its folder"} is not a git repository on this machine; ` +
+          `clone it there, or set its path with 'dws config --resource ${name} local_path PATH'`,
+      );
+    }
+    return localPath;
+  };
+  return {
+    async snapshotPrecheck() {
+      const r = repo();
+      if (readOnly && await isDirty(ctx, r)) {
+        throw new ConfigurationError(
+          `Resource '${name}' is read-only but has uncommitted changes in ${r}; commit or discard them first`,
+        );
+      }
+    },
+    async currentHashes() {
+      const r = repo();
+      if ((!readOnly && await isDirty(ctx, r)) || (await currentBranch(ctx, r)) !== branch) return undefined;
+      const head = await headCommit(ctx, r);
+      return { compareHash: head, restoreHash: head };
+    },
+    async snapshot() {
+      const r = repo();
+      if (!readOnly) await commitChanges(ctx, r, "autocommit ahead of snapshot");
+      await switchBranch(ctx, r, branch);
+      const head = await headCommit(ctx, r);
+      return { compareHash: head, restoreHash: head };
+    },
+    async commitResults(message) {
+      await commitChanges(ctx, repo(), message);
+    },
+    async restorePrecheck(hash) {
+      const r = repo();
+      if (!(await commitExists(ctx, r, hash))) {
+        throw new ConfigurationError(`Resource '${name}': commit ${hash} is not in ${r}; pull the repository first`);
+      }
+      if (readOnly && await isDirty(ctx, r)) {
+        throw new ConfigurationError(`Resource '${name}' is read-only but has uncommitted changes in ${r}`);
+      }
+    },
+    async restore(hash) {
+      const r = repo();
+      await commitChanges(ctx, r, "auto-commit ahead of restore");
+      await switchBranch(ctx, r, branch);
+      if (await gitSucceeds(ctx, r, ["diff", "--quiet", "HEAD", hash])) return;
+      // read-tree brings back index and files of the old commit (binary files included),
+      // removing files added since; HEAD then moves forward with a revert commit.
+      await git(ctx, r, ["read-tree", "-u", "--reset", hash]);
+      await git(ctx, r, ["commit", "--quiet", "-m", `Revert to commit ${hash}`]);
+    },
+    async deleteSnapshotFolder(rel) {
+      const r = repo();
+      if (!existsSync(join(r, rel))) return;
+      await git(ctx, r, ["rm", "-r", "-f", "-q", "--", rel]);
+      await git(ctx, r, ["commit", "--quiet", "-m", `Deleted ${join(r, rel)}`, "--", rel]);
+    },
+  };
+}
 
 registerResourceType(gitType);
 

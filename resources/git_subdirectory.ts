@@ -16,12 +16,12 @@ import {
 } from "../core/add.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { localFileAccess } from "../core/file_access.ts";
-import { gitDirOf } from "../core/git.ts";
+import { commitExists, commitPath, git, gitDirOf, gitSucceeds, headCommit, isDirty, treeHashAt } from "../core/git.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
 import { absolutePathType, exportParam, type ParamDef, relativePathType } from "../core/params.ts";
 import { isInside, relativePosix } from "../core/paths.ts";
 import { registerResourceType } from "../core/registry.ts";
-import type { NewResource, Resource, ResourceType, WorkspaceHandle } from "../core/resource.ts";
+import type { NewResource, Resource, ResourceType, SnapshotOps, WorkspaceHandle } from "../core/resource.ts";
 import { createRoleDirectory } from "../core/role_directory.ts";
 import type { JsonObject } from "../core/python_format.ts";
 import type { Workspace } from "../core/workspace.ts";
@@ -61,6 +61,7 @@ export const gitSubdirectoryType: ResourceType = {
       localParams,
       localPath,
       files: localFileAccess(localPath),
+      snapshots: subdirectorySnapshotOps(ws, entry),
     };
   },
   entryForPath(ws, request): NewResource {
@@ -69,6 +70,56 @@ export const gitSubdirectoryType: ResourceType = {
 };
 
 registerResourceType(gitSubdirectoryType);
+
+function subdirectorySnapshotOps(ws: WorkspaceHandle, entry: ResourceEntry): SnapshotOps {
+  const { ctx, dir } = ws;
+  const rel = String(entry.relative_path);
+  const isResults = entry.role === "results";
+  const hashes = async () => {
+    const head = await headCommit(ctx, dir);
+    return { compareHash: await treeHashAt(ctx, dir, "HEAD", rel), restoreHash: head };
+  };
+  return {
+    snapshotPrecheck() {
+      if (!existsSync(join(dir, rel))) {
+        throw new ConfigurationError(`Resource '${entry.name}': folder ${join(dir, rel)} is missing`);
+      }
+      return Promise.resolve();
+    },
+    async currentHashes() {
+      if (!isResults && await isDirty(ctx, dir, rel)) return undefined;
+      return await hashes();
+    },
+    async snapshot() {
+      // Results were committed when they moved; their excluded files go in with the snapshot commit.
+      if (!isResults) await commitPath(ctx, dir, rel, "autocommit ahead of snapshot");
+      return await hashes();
+    },
+    async commitResults(message) {
+      await commitPath(ctx, dir, rel, message);
+    },
+    async restorePrecheck(hash) {
+      if (!(await commitExists(ctx, dir, hash))) {
+        throw new ConfigurationError(`Resource '${entry.name}': commit ${hash} is not in the workspace repository`);
+      }
+    },
+    async restore(hash) {
+      await commitPath(ctx, dir, rel, "auto-commit ahead of restore");
+      if (await gitSucceeds(ctx, dir, ["diff", "--quiet", "HEAD", hash, "--", rel])) return;
+      await git(ctx, dir, ["rm", "-r", "-q", "--ignore-unmatch", "--", rel]);
+      if (await gitSucceeds(ctx, dir, ["cat-file", "-e", `${hash}:${rel}`])) {
+        await git(ctx, dir, ["checkout", hash, "--", rel]);
+      }
+      await commitPath(ctx, dir, rel, `Revert to commit ${hash}`);
+    },
+    async deleteSnapshotFolder(dest) {
+      const target = `${rel}/${dest}`;
+      if (!existsSync(join(dir, target))) return;
+      await git(ctx, dir, ["rm", "-r", "-f", "-q", "--", target]);
+      await git(ctx, dir, ["commit", "--quiet", "-m", `Deleted ${join(dir, target)}`, "--", target]);
+    },
+  };
+}
 
 function subdirectoryEntry(
   ws: WorkspaceHandle,

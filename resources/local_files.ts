@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { accessSync, constants, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import {
   type AddOptions,
@@ -21,7 +21,10 @@ import { localFileAccess } from "../core/file_access.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
 import { absolutePathType, boolType, exportParam, importedParam, type ParamDef, stringType } from "../core/params.ts";
 import { registerResourceType } from "../core/registry.ts";
-import type { Resource, ResourceType } from "../core/resource.ts";
+import { gitAdd, gitDirOf } from "../core/git.ts";
+import { computeHashTree, writeHashTreeFiles } from "../core/hash_tree.ts";
+import type { Resource, ResourceType, SnapshotOps, WorkspaceHandle } from "../core/resource.ts";
+import { StatCache } from "../core/stat_cache.ts";
 import type { Workspace } from "../core/workspace.ts";
 
 const PARAMS: readonly ParamDef[] = [
@@ -71,9 +74,68 @@ export const localFilesType: ResourceType = {
       localParams,
       localPath,
       files: localPath ? localFileAccess(localPath) : undefined,
+      snapshots: localFilesSnapshotOps(_ws, entry, localPath),
     };
   },
 };
+
+/** The stat cache file of a resource, in the git directory (never tracked). */
+export function statCachePath(wsDir: string, name: string): string {
+  return join(gitDirOf(wsDir) ?? join(wsDir, ".dataworkspace"), "dws", "stat_cache", `${name}.json`);
+}
+
+function localFilesSnapshotOps(ws: WorkspaceHandle, entry: ResourceEntry, localPath: string | undefined): SnapshotOps {
+  const { ctx } = ws;
+  const computeHash = entry.compute_hash === true;
+  const folder = (): string => {
+    if (!localPath || !existsSync(localPath)) {
+      throw new ConfigurationError(
+        `Resource '${entry.name}': folder ${localPath ?? "(none)"} does not exist on this machine; ` +
+          `set its path with 'dws config --resource ${entry.name} local_path PATH'`,
+      );
+    }
+    return localPath;
+  };
+  // The tree computed by currentHashes() is reused by snapshot() in the same run.
+  let computed: Awaited<ReturnType<typeof computeHashTree>> | undefined;
+  const tree = async () => {
+    if (computed) return computed;
+    const cache = computeHash ? StatCache.load(statCachePath(ws.dir, entry.name)) : undefined;
+    const t = await computeHashTree(folder(), {
+      computeHash,
+      cache,
+      output: ctx.output,
+      label: `Hashing ${entry.name}`,
+    });
+    cache?.save();
+    return computed = t;
+  };
+  return {
+    snapshotPrecheck: () => Promise.resolve(void folder()),
+    async currentHashes() {
+      return { compareHash: (await tree()).rootHash, restoreHash: null };
+    },
+    async snapshot() {
+      const t = await tree();
+      const rel = hashTreeDir(entry.role, entry.name);
+      const dir = join(ws.dir, rel);
+      mkdirSync(dir, { recursive: true });
+      if (writeHashTreeFiles(dir, t.trees).length) await gitAdd(ctx, ws.dir, [rel]);
+      ctx.output.debug(
+        `${entry.name}: ${t.files} files, ${t.bytes} bytes; read ${t.hashedFiles} files (${t.hashedBytes} bytes)`,
+      );
+      return { compareHash: t.rootHash, restoreHash: null };
+    },
+    restorePrecheck: () =>
+      Promise.reject(new ConfigurationError(`Resource '${entry.name}' has no restore hash and cannot be restored`)),
+    restore: () => Promise.reject(new ConfigurationError(`Resource '${entry.name}' cannot be restored`)),
+    deleteSnapshotFolder(dest) {
+      const target = join(folder(), dest);
+      rmSync(target, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  };
+}
 
 registerResourceType(localFilesType);
 

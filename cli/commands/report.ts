@@ -3,16 +3,24 @@
  *
  * @module
  */
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
+import { historyReport } from "../../core/history.ts";
 import { statusReport } from "../../core/report_status.ts";
 import { openWorkspace } from "../../core/workspace.ts";
 import { contextFor, globalOptions } from "../context.ts";
 import { printLines } from "../print.ts";
 
-async function printStatus(cmd: Command): Promise<void> {
+async function printStatus(cmd: Command, history?: { limit?: number }): Promise<void> {
   const ctx = contextFor(cmd);
   const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
   printLines(ctx, statusReport(ws));
+  if (history) printLines(ctx, ["", "", ...historyReport(ws.dir, history)]);
+}
+
+function positiveInt(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return n;
 }
 
 /** The `report` command group. */
@@ -26,13 +34,26 @@ export function reportCommand(): Command {
       .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
       .action((_opts, cmd: Command) => printStatus(cmd)),
   );
+  report.addCommand(
+    new Command("history")
+      .description("Show the history of snapshots, newest first, with their metrics.")
+      .option("--limit <n>", "show at most this many snapshots", positiveInt)
+      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .action(async (opts, cmd: Command) => {
+        const ctx = contextFor(cmd);
+        const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+        printLines(ctx, historyReport(ws.dir, { limit: opts.limit }));
+      }),
+  );
   return report;
 }
 
 /** The deprecated `status` command (use `dws report status`). */
 export function statusCommand(): Command {
   return new Command("status")
-    .description("Deprecated: use 'dws report status'.")
+    .description("Deprecated: use 'dws report status' and 'dws report history'.")
+    .option("--history", "also show the history of snapshots")
+    .option("--limit <n>", "with --history: show at most this many snapshots", positiveInt)
     .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
-    .action((_opts, cmd: Command) => printStatus(cmd));
+    .action((opts, cmd: Command) => printStatus(cmd, opts.history ? { limit: opts.limit } : undefined));
 }

@@ -1,0 +1,25 @@
+/**
+ * `dws snapshot [-m MSG] [TAG]`.
+ *
+ * @module
+ */
+import { Command } from "commander";
+import { snapshotWorkspace } from "../../core/snapshot.ts";
+import { withWorkspace } from "../../core/workspace.ts";
+import { contextFor, globalOptions } from "../context.ts";
+
+/** The `snapshot` command. */
+export function snapshotCommand(): Command {
+  return new Command("snapshot")
+    .description("Take a snapshot of the current state of the workspace and all its resources.")
+    .argument("[tag]", "a tag for the snapshot (letters, digits, dashes and dots)")
+    .option("-m, --message <message>", "a message describing the snapshot", "")
+    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+    .action(async (tag: string | undefined, opts, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      await withWorkspace(ctx, (ws) => snapshotWorkspace(ws, { tag, message: opts.message }), {
+        workspaceDir: globalOptions(cmd).workspaceDir,
+        command: "dws snapshot",
+      });
+    });
+}

@@ -1,0 +1,40 @@
+/**
+ * Snapshot manifests (`.dataworkspace/snapshots/snapshot-<hash>.json`): the
+ * list of resources, each with its parameters and its compare hash. The
+ * snapshot hash is the git blob hash of these bytes.
+ *
+ * @module
+ */
+import { gitBlobHash } from "../hashing.ts";
+import { dumpPythonJson, parsePythonJson } from "../python_json.ts";
+import type { JsonObject } from "../python_format.ts";
+import type { ResourceEntry } from "./resources_file.ts";
+import { corrupted, isJsonObject } from "./json_shape.ts";
+
+/** One resource of a manifest: its parameters plus `hash`. */
+export type ManifestEntry = ResourceEntry & { hash: string | null };
+
+/**
+ * The manifest bytes and the snapshot hash.
+ *
+ * @example
+ * ```ts
+ * const { content, hash } = serializeManifest([{ ...entry, hash: "dd5d25bc..." }]);
+ * ```
+ */
+export function serializeManifest(entries: readonly ManifestEntry[]): { content: string; hash: string } {
+  const content = dumpPythonJson(entries as unknown as JsonObject[]);
+  return { content, hash: gitBlobHash(content) };
+}
+
+/** Parse a manifest file. */
+export function parseManifest(text: string, fileName: string): ManifestEntry[] {
+  const value = parsePythonJson(text, fileName);
+  if (!Array.isArray(value) || !value.every(isJsonObject)) throw corrupted(fileName, "expected a list of resources");
+  return value as ManifestEntry[];
+}
+
+/** The manifest's path relative to the workspace. */
+export function manifestPath(hash: string): string {
+  return `.dataworkspace/snapshots/snapshot-${hash}.json`;
+}

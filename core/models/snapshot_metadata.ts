@@ -1,0 +1,93 @@
+/**
+ * Snapshot metadata (`.dataworkspace/snapshot_metadata/<hash>_md.json`):
+ * tags, message, host, time, where results went, restore hashes, metrics.
+ *
+ * @module
+ */
+import { dumpPythonJson, parsePythonJson } from "../python_json.ts";
+import type { JsonObject } from "../python_format.ts";
+import { corrupted, expectObject, isJsonObject } from "./json_shape.ts";
+
+/** The metadata of one snapshot. */
+export interface SnapshotMetadata {
+  /** The snapshot hash (lower case). */
+  hash: string;
+  /** Tags, in the order they were given. */
+  tags: string[];
+  /** The snapshot's message. */
+  message: string;
+  /** The machine it was taken on. */
+  hostname: string;
+  /** Local time, Python isoformat (`2026-11-25T14:50:16.974482`). */
+  timestamp: string;
+  /** Folder, inside each results resource, that this snapshot's results moved to. */
+  relativeDestinationPath: string;
+  /** Resource name → restore hash (null: cannot be restored). */
+  restoreHashes: Record<string, string | null>;
+  /** The `metrics` of the results.json found at snapshot time. */
+  metrics: JsonObject | null;
+  /** Set when a later snapshot with the same hash updated tags or message. */
+  updatedTimestamp?: string;
+}
+
+/** The metadata file's path relative to the workspace. */
+export function metadataPath(hash: string): string {
+  return `.dataworkspace/snapshot_metadata/${hash}_md.json`;
+}
+
+/**
+ * Serialize as 1.6 does (same key order).
+ *
+ * @example
+ * ```ts
+ * serializeSnapshotMetadata(md).startsWith('{\n  "hash": ');
+ * ```
+ */
+export function serializeSnapshotMetadata(md: SnapshotMetadata): string {
+  const obj: JsonObject = {
+    hash: md.hash,
+    tags: md.tags,
+    message: md.message,
+    hostname: md.hostname,
+    timestamp: md.timestamp,
+    relative_destination_path: md.relativeDestinationPath,
+    restore_hashes: md.restoreHashes,
+    metrics: md.metrics,
+  };
+  if (md.updatedTimestamp !== undefined) obj.updated_timestamp = md.updatedTimestamp;
+  return dumpPythonJson(obj);
+}
+
+/** Parse a metadata file. */
+export function parseSnapshotMetadata(text: string, fileName: string): SnapshotMetadata {
+  const o = expectObject(parsePythonJson(text, fileName), fileName);
+  if (typeof o.hash !== "string") throw corrupted(fileName, "'hash' must be a string");
+  const tags = Array.isArray(o.tags) ? o.tags.filter((t): t is string => typeof t === "string") : [];
+  const restore = isJsonObject(o.restore_hashes) ? o.restore_hashes : {};
+  const md: SnapshotMetadata = {
+    hash: o.hash.toLowerCase(),
+    tags,
+    message: typeof o.message === "string" ? o.message : "",
+    hostname: typeof o.hostname === "string" ? o.hostname : "",
+    timestamp: typeof o.timestamp === "string" ? o.timestamp : "",
+    relativeDestinationPath: typeof o.relative_destination_path === "string" ? o.relative_destination_path : "",
+    restoreHashes: Object.fromEntries(
+      Object.entries(restore).map(([k, v]) => [k, typeof v === "string" ? v.toLowerCase() : null]),
+    ),
+    metrics: isJsonObject(o.metrics) ? o.metrics : null,
+  };
+  if (typeof o.updated_timestamp === "string") md.updatedTimestamp = o.updated_timestamp;
+  return md;
+}
+
+/**
+ * A timestamp as Python's `datetime.now().isoformat()`: local time with
+ * microseconds (always written, so it always parses).
+ */
+export function isoTimestamp(date: Date = new Date(), micros?: number): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, "0");
+  const us = micros ?? date.getMilliseconds() * 1000;
+  return `${p(date.getFullYear(), 4)}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${
+    p(date.getMinutes())
+  }:${p(date.getSeconds())}.${p(us, 6)}`;
+}

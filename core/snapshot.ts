@@ -1,0 +1,279 @@
+/**
+ * `dws snapshot`: record every resource at once (spec §4). Order: tag checks
+ * and prechecks for all resources; results planned; an unchanged workspace
+ * detected before anything moves; results moved (journalled); each resource
+ * snapshotted; manifest, metadata and one workspace commit.
+ *
+ * @module
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { userInfo } from "node:os";
+import { join } from "node:path";
+import { ConfigurationError, UserAbort } from "./errors.ts";
+import { faultPoint } from "./fault.ts";
+import { type ManifestEntry, serializeManifest } from "./models/manifest.ts";
+import { isoTimestamp, type SnapshotMetadata } from "./models/snapshot_metadata.ts";
+import { isJsonObject } from "./models/json_shape.ts";
+import { applyResultMoves, planResultsMove, resultMoves } from "./move_results.ts";
+import { isFullHash, isShortHash, validateHostname } from "./names.ts";
+import type { JsonObject } from "./python_format.ts";
+import { parsePythonJson } from "./python_json.ts";
+import type { Resource, SnapshotHashes } from "./resource.ts";
+import { expandTemplate, templateRegexSource } from "./results_template.ts";
+import { beginSnapshotJournal, endSnapshotJournal, type JournalResource } from "./snapshot_journal.ts";
+import {
+  findSnapshotByTag,
+  listSnapshotHashes,
+  readAllSnapshotMetadata,
+  readSnapshotMetadata,
+  writeManifest,
+  writeSnapshotMetadata,
+} from "./snapshot_store.ts";
+import type { Workspace } from "./workspace.ts";
+
+/** Options of {@link snapshotWorkspace}. */
+export interface SnapshotOptions {
+  /** A tag for the snapshot (hostname rules; must not look like a hash). */
+  tag?: string;
+  /** A message describing the snapshot. */
+  message?: string;
+}
+
+/** What a snapshot produced. */
+export interface SnapshotResult {
+  /** The snapshot hash. */
+  hash: string;
+  /** The metadata as written. */
+  metadata: SnapshotMetadata;
+  /** True when the workspace matched an existing snapshot and only its tags or message changed. */
+  merged: boolean;
+}
+
+function username(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "user";
+  }
+}
+
+/** Check a tag: hostname rules, not hash-like. */
+export function validateTag(tag: string): void {
+  validateHostname(tag, "tag");
+  if (isFullHash(tag) || isShortHash(tag)) {
+    throw new ConfigurationError(`Tag '${tag}' looks like a git hash. Please pick something else.`);
+  }
+}
+
+function readMetrics(r: Resource): JsonObject | null | undefined {
+  if (!r.localPath) return undefined;
+  const file = join(r.localPath, "results.json");
+  if (!existsSync(file)) return undefined;
+  let data;
+  try {
+    data = parsePythonJson(readFileSync(file, "utf8"), file);
+  } catch {
+    throw new ConfigurationError(`Parse error when reading results.json in resource ${r.name}`);
+  }
+  return isJsonObject(data) && isJsonObject(data.metrics) ? data.metrics : undefined;
+}
+
+function micros(): number {
+  return Math.floor(((performance.timeOrigin + performance.now()) % 1000) * 1000);
+}
+
+/**
+ * Take a snapshot of the workspace. Returns its hash and metadata.
+ *
+ * @example
+ * ```ts
+ * const { hash } = await snapshotWorkspace(ws, { tag: "v1", message: "baseline" });
+ * ```
+ */
+export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions = {}): Promise<SnapshotResult> {
+  const { ctx } = ws;
+  const tag = options.tag;
+  const message = options.message ?? "";
+  const all = readAllSnapshotMetadata(ws.dir);
+  let moveTagFrom: SnapshotMetadata | undefined;
+  if (tag !== undefined) {
+    validateTag(tag);
+    const holder = findSnapshotByTag(all, tag);
+    if (holder) {
+      const text = `Tag '${tag}' already exists for snapshot ${holder.hash} taken ${holder.timestamp}`;
+      if (ctx.batch) throw new ConfigurationError(text);
+      if (!(await ctx.prompter.confirm(`${text}. Remove this tag so we can add it to the new snapshot?`, false))) {
+        throw new UserAbort();
+      }
+      moveTagFrom = holder;
+    }
+  }
+
+  const number = listSnapshotHashes(ws.dir).length + 1;
+  const now = new Date();
+  const timestamp = isoTimestamp(now, micros());
+  const template = ws.getParam("results.dir_template") as string;
+  const relDest = expandTemplate(template, {
+    username: username(),
+    hostname: ws.hostname(),
+    timestamp: now,
+    snapshotNumber: number,
+    tag,
+  });
+  const templateRegex = templateRegexSource(template);
+  const excludeFiles = ws.getParam("results.move_exclude_files") as string[];
+
+  for (const r of ws.resources) await r.snapshots?.snapshotPrecheck();
+
+  // Metrics and results moves are planned before anything changes.
+  let metrics: JsonObject | null = null;
+  const plans: JournalResource[] = [];
+  const resultsResources = ws.resources.filter((r) => r.role === "results" && r.localPath);
+  for (const r of resultsResources) {
+    const m = readMetrics(r);
+    if (metrics === null && m) metrics = m;
+    const files = planResultsMove(r.localPath!, { templateRegex, excludeFiles });
+    if (files.length) {
+      plans.push({
+        name: r.name,
+        root: r.localPath!,
+        copy: r.params.export === true,
+        moves: resultMoves(r.localPath!, files, relDest),
+      });
+    }
+  }
+
+  const hashes = new Map<string, SnapshotHashes>();
+  if (plans.length === 0) {
+    // Nothing to move: if no resource needs a commit either, this may be a known snapshot.
+    let unchanged = true;
+    for (const r of ws.resources) {
+      const h = r.snapshots ? await r.snapshots.currentHashes() : { compareHash: null, restoreHash: null };
+      if (!h) {
+        unchanged = false;
+        break;
+      }
+      hashes.set(r.name, h);
+    }
+    if (unchanged) {
+      const { hash } = manifestFor(ws, hashes);
+      const existing = readSnapshotMetadata(ws.dir, hash);
+      if (existing) {
+        return await mergeIntoExisting(ws, existing, {
+          tag,
+          message,
+          timestamp,
+          relDest,
+          hashes,
+          metrics,
+          moveTagFrom,
+        });
+      }
+    }
+    hashes.clear();
+  }
+
+  if (plans.length) await beginSnapshotJournal(ctx, ws.dir, plans);
+  for (const plan of plans) {
+    applyResultMoves(plan.root, plan.moves, { copy: plan.copy });
+    const verb = plan.copy ? "Copy" : "Move";
+    await ws.getResource(plan.name).snapshots?.commitResults?.(`${verb} current results to ${relDest}`);
+  }
+  faultPoint("after-results-moved");
+
+  for (const r of ws.resources) {
+    ctx.output.info(`[snapshot] Taking snapshot of resource ${r.name}`);
+    hashes.set(r.name, r.snapshots ? await r.snapshots.snapshot() : { compareHash: null, restoreHash: null });
+  }
+  ctx.output.info("[shapshot] all resources snapshotted successfully.");
+
+  const { hash, content } = manifestFor(ws, hashes);
+  const existing = readSnapshotMetadata(ws.dir, hash);
+  if (existing) {
+    return await mergeIntoExisting(ws, existing, { tag, message, timestamp, relDest, hashes, metrics, moveTagFrom });
+  }
+  const metadata: SnapshotMetadata = {
+    hash,
+    tags: tag !== undefined ? [tag] : [],
+    message,
+    hostname: ws.hostname(),
+    timestamp,
+    relativeDestinationPath: relDest,
+    restoreHashes: Object.fromEntries([...hashes].map(([n, h]) => [n, h.restoreHash])),
+    metrics,
+  };
+  if (moveTagFrom) removeTag(ws, moveTagFrom, tag!);
+  writeManifest(ws.dir, hash, content);
+  writeSnapshotMetadata(ws.dir, metadata);
+  faultPoint("before-commit");
+  await ws.save(`Completed snapshot ${hash}`);
+  endSnapshotJournal(ws.dir);
+  ctx.output.info(
+    tag !== undefined
+      ? `Have successfully taken snapshot of workspace, tagged with '${tag}', hash is ${hash}.`
+      : `Have successfully taken snapshot of workspace, hash is ${hash}.`,
+  );
+  return { hash, metadata, merged: false };
+}
+
+function manifestFor(ws: Workspace, hashes: Map<string, SnapshotHashes>): { hash: string; content: string } {
+  const entries: ManifestEntry[] = ws.resources.map((r) => ({
+    ...r.params,
+    hash: hashes.get(r.name)?.compareHash ?? null,
+  }));
+  return serializeManifest(entries);
+}
+
+function removeTag(ws: Workspace, md: SnapshotMetadata, tag: string): void {
+  // Only this tag moves; the old snapshot keeps its others (1.6 dropped them all).
+  writeSnapshotMetadata(ws.dir, { ...md, tags: md.tags.filter((t) => t !== tag) });
+}
+
+interface MergeInput {
+  tag?: string;
+  message: string;
+  timestamp: string;
+  relDest: string;
+  hashes: Map<string, SnapshotHashes>;
+  metrics: JsonObject | null;
+  moveTagFrom?: SnapshotMetadata;
+}
+
+async function mergeIntoExisting(ws: Workspace, old: SnapshotMetadata, input: MergeInput): Promise<SnapshotResult> {
+  const { ctx } = ws;
+  const tags = [...old.tags];
+  if (input.tag !== undefined && !tags.includes(input.tag)) tags.push(input.tag);
+  let message = old.message;
+  if (!ctx.batch && input.message && input.message !== old.message) {
+    if (
+      await ctx.prompter.confirm(
+        `A snapshot with this hash already exists. Do you want to update the message from '${old.message}' to '${input.message}'?`,
+        false,
+      )
+    ) message = input.message;
+  }
+  if (tags.length === old.tags.length && message === old.message) {
+    throw new ConfigurationError("No differences from previous snapshot, doing nothing.");
+  }
+  ctx.output.info(`Snapshot ${old.hash} already exists, updating metadata...`);
+  const metadata: SnapshotMetadata = {
+    ...old,
+    tags,
+    message,
+    hostname: ws.hostname(),
+    relativeDestinationPath: input.relDest,
+    restoreHashes: Object.fromEntries([...input.hashes].map(([n, h]) => [n, h.restoreHash])),
+    metrics: input.metrics,
+    updatedTimestamp: input.timestamp,
+  };
+  if (input.moveTagFrom && input.moveTagFrom.hash !== old.hash) removeTag(ws, input.moveTagFrom, input.tag!);
+  writeSnapshotMetadata(ws.dir, metadata);
+  await ws.save(`Completed snapshot ${old.hash}`);
+  endSnapshotJournal(ws.dir);
+  ctx.output.info(
+    input.tag !== undefined
+      ? `Have successfully taken snapshot of workspace, tagged with '${input.tag}', hash is ${old.hash}.`
+      : `Have successfully taken snapshot of workspace, hash is ${old.hash}.`,
+  );
+  return { hash: old.hash, metadata, merged: true };
+}
