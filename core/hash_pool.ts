@@ -14,22 +14,30 @@ const { parentPort } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
 const { openSync, readSync, closeSync } = require("node:fs");
 const buf = new Uint8Array(1 << 20);
-parentPort.on("message", ({ id, path }) => {
-  let fd;
+function hashOne(path) {
+  const fd = openSync(path, "r");
   try {
     const hash = createHash("sha1");
-    fd = openSync(path, "r");
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
       hash.update(n === buf.length ? buf : buf.subarray(0, n));
     }
-    parentPort.postMessage({ id, hash: hash.digest("hex") });
-  } catch (e) {
-    parentPort.postMessage({ id, error: String(e && e.message || e) });
+    return hash.digest("hex");
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    closeSync(fd);
   }
+}
+parentPort.on("message", ({ batch, paths }) => {
+  const hashes = [];
+  for (const path of paths) {
+    try {
+      hashes.push(hashOne(path));
+    } catch (e) {
+      return parentPort.postMessage({ batch, error: path + ": " + String(e && e.message || e) });
+    }
+  }
+  parentPort.postMessage({ batch, hashes });
 });
 `;
 
@@ -41,6 +49,8 @@ export interface HashJob {
 
 /** Below this much data, starting workers costs more than it saves. */
 const PARALLEL_MIN_BYTES = 64 << 20;
+const BATCH_BYTES = 8 << 20;
+const BATCH_FILES = 256;
 
 /**
  * SHA-1 of each file, in job order. `onDone` is called after each file (for progress).
@@ -63,8 +73,22 @@ export async function hashFiles(
       return h;
     });
   }
-  // Largest first keeps the workers evenly busy to the end.
+  // Batches of about 8 MB (or one large file) keep messaging cheap; largest files go first
+  // so the workers stay evenly busy to the end.
   const order = jobs.map((_, i) => i).sort((a, b) => jobs[b].size - jobs[a].size);
+  const batches: number[][] = [];
+  let current: number[] = [];
+  let currentBytes = 0;
+  for (const i of order) {
+    current.push(i);
+    currentBytes += jobs[i].size;
+    if (currentBytes >= BATCH_BYTES || current.length >= BATCH_FILES) {
+      batches.push(current);
+      current = [];
+      currentBytes = 0;
+    }
+  }
+  if (current.length) batches.push(current);
   const results = new Array<string>(jobs.length);
   let next = 0;
   const workers = Array.from({ length: threads }, () => new Worker(WORKER_SOURCE, { eval: true }));
@@ -72,14 +96,16 @@ export async function hashFiles(
     await Promise.all(workers.map((w) =>
       new Promise<void>((resolve, reject) => {
         const send = () => {
-          if (next >= order.length) return resolve();
-          const id = order[next++];
-          w.postMessage({ id, path: jobs[id].path });
+          if (next >= batches.length) return resolve();
+          const batch = next++;
+          w.postMessage({ batch, paths: batches[batch].map((i) => jobs[i].path) });
         };
-        w.on("message", (m: { id: number; hash?: string; error?: string }) => {
-          if (m.error !== undefined) return reject(new Error(`Cannot hash ${jobs[m.id].path}: ${m.error}`));
-          results[m.id] = m.hash!;
-          options.onDone?.(jobs[m.id]);
+        w.on("message", (m: { batch: number; hashes?: string[]; error?: string }) => {
+          if (m.error !== undefined) return reject(new Error(`Cannot hash ${m.error}`));
+          batches[m.batch].forEach((id, k) => {
+            results[id] = m.hashes![k];
+            options.onDone?.(jobs[id]);
+          });
           send();
         });
         w.on("error", reject);

@@ -64,7 +64,7 @@ export class StatCache {
   store(rel: string, st: Stats, hash: string, startedAt: number): void {
     this.#dirty = true;
     const margin = racyMargin(st);
-    if (st.mtimeMs > startedAt - margin || st.ctimeMs > startedAt - margin) return;
+    if (st.mtimeMs > startedAt - margin) return;
     this.#next[rel] = [st.size, st.mtimeMs, st.ino, st.ctimeMs, hash];
   }
 
