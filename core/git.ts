@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { Context } from "./context.ts";
+import { ConfigurationError } from "./errors.ts";
 import { runProgram } from "./subprocess.ts";
 
 /**
@@ -48,7 +49,13 @@ export function gitDirOf(dir: string): string | undefined {
 
 /** The checked-out branch (works before the first commit too). */
 export async function currentBranch(ctx: Context, repo: string): Promise<string> {
-  return (await git(ctx, repo, ["symbolic-ref", "--short", "HEAD"])).trim();
+  const r = await runProgram(ctx, ["git", "symbolic-ref", "--short", "HEAD"], { cwd: repo, allowFailure: true });
+  if (r.code !== 0) {
+    throw new ConfigurationError(
+      `${repo} is not on a branch (detached HEAD); check out a branch with 'git checkout BRANCH' first`,
+    );
+  }
+  return r.stdout.trim();
 }
 
 /** A git config value as seen from `repo`, or undefined when unset. */

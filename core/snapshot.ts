@@ -20,7 +20,12 @@ import type { JsonObject } from "./python_format.ts";
 import { parsePythonJson } from "./python_json.ts";
 import type { Resource, SnapshotHashes } from "./resource.ts";
 import { expandTemplate, templateRegexSource } from "./results_template.ts";
-import { beginSnapshotJournal, endSnapshotJournal, type JournalResource } from "./snapshot_journal.ts";
+import {
+  beginSnapshotJournal,
+  endSnapshotJournal,
+  type JournalResource,
+  recoverInterruptedSnapshot,
+} from "./snapshot_journal.ts";
 import {
   findSnapshotByTag,
   listSnapshotHashes,
@@ -174,46 +179,52 @@ export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions 
   }
 
   if (plans.length) await beginSnapshotJournal(ctx, ws.dir, plans);
-  for (const plan of plans) {
-    applyResultMoves(plan.root, plan.moves, { copy: plan.copy });
-    const verb = plan.copy ? "Copy" : "Move";
-    await ws.getResource(plan.name).snapshots?.commitResults?.(`${verb} current results to ${relDest}`);
-  }
-  faultPoint("after-results-moved");
+  try {
+    for (const plan of plans) {
+      applyResultMoves(plan.root, plan.moves, { copy: plan.copy });
+      const verb = plan.copy ? "Copy" : "Move";
+      await ws.getResource(plan.name).snapshots?.commitResults?.(`${verb} current results to ${relDest}`);
+    }
+    faultPoint("after-results-moved");
 
-  for (const r of ws.resources) {
-    ctx.output.info(`[snapshot] Taking snapshot of resource ${r.name}`);
-    hashes.set(r.name, r.snapshots ? await r.snapshots.snapshot() : { compareHash: null, restoreHash: null });
-  }
-  ctx.output.info("[shapshot] all resources snapshotted successfully.");
+    for (const r of ws.resources) {
+      ctx.output.info(`[snapshot] Taking snapshot of resource ${r.name}`);
+      hashes.set(r.name, r.snapshots ? await r.snapshots.snapshot() : { compareHash: null, restoreHash: null });
+    }
+    ctx.output.info("[shapshot] all resources snapshotted successfully.");
 
-  const { hash, content } = manifestFor(ws, hashes);
-  const existing = readSnapshotMetadata(ws.dir, hash);
-  if (existing) {
-    return await mergeIntoExisting(ws, existing, { tag, message, timestamp, relDest, hashes, metrics, moveTagFrom });
+    const { hash, content } = manifestFor(ws, hashes);
+    const existing = readSnapshotMetadata(ws.dir, hash);
+    if (existing) {
+      return await mergeIntoExisting(ws, existing, { tag, message, timestamp, relDest, hashes, metrics, moveTagFrom });
+    }
+    const metadata: SnapshotMetadata = {
+      hash,
+      tags: tag !== undefined ? [tag] : [],
+      message,
+      hostname: ws.hostname(),
+      timestamp,
+      relativeDestinationPath: relDest,
+      restoreHashes: Object.fromEntries([...hashes].map(([n, h]) => [n, h.restoreHash])),
+      metrics,
+    };
+    if (moveTagFrom) removeTag(ws, moveTagFrom, tag!);
+    writeManifest(ws.dir, hash, content);
+    writeSnapshotMetadata(ws.dir, metadata);
+    faultPoint("before-commit");
+    await ws.save(`Completed snapshot ${hash}`);
+    endSnapshotJournal(ws.dir);
+    ctx.output.info(
+      tag !== undefined
+        ? `Have successfully taken snapshot of workspace, tagged with '${tag}', hash is ${hash}.`
+        : `Have successfully taken snapshot of workspace, hash is ${hash}.`,
+    );
+    return { hash, metadata, merged: false };
+  } catch (e) {
+    // Put moved results back now rather than at the next command.
+    if (plans.length) await recoverInterruptedSnapshot(ctx, ws.dir).catch(() => {});
+    throw e;
   }
-  const metadata: SnapshotMetadata = {
-    hash,
-    tags: tag !== undefined ? [tag] : [],
-    message,
-    hostname: ws.hostname(),
-    timestamp,
-    relativeDestinationPath: relDest,
-    restoreHashes: Object.fromEntries([...hashes].map(([n, h]) => [n, h.restoreHash])),
-    metrics,
-  };
-  if (moveTagFrom) removeTag(ws, moveTagFrom, tag!);
-  writeManifest(ws.dir, hash, content);
-  writeSnapshotMetadata(ws.dir, metadata);
-  faultPoint("before-commit");
-  await ws.save(`Completed snapshot ${hash}`);
-  endSnapshotJournal(ws.dir);
-  ctx.output.info(
-    tag !== undefined
-      ? `Have successfully taken snapshot of workspace, tagged with '${tag}', hash is ${hash}.`
-      : `Have successfully taken snapshot of workspace, hash is ${hash}.`,
-  );
-  return { hash, metadata, merged: false };
 }
 
 function manifestFor(ws: Workspace, hashes: Map<string, SnapshotHashes>): { hash: string; content: string } {

@@ -3,16 +3,25 @@
  *
  * @module
  */
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
+import { parseRole } from "../../core/names.ts";
 import { withWorkspace } from "../../core/workspace.ts";
 import { addGitResource, addLocalFilesResource } from "../../resources/mod.ts";
 import { contextFor, globalOptions } from "../context.ts";
 
 const ROLE_HELP = "role of the resource: source-data, intermediate-data, code, results (or s, i, c, r)";
 
+function roleArg(text: string): string {
+  try {
+    return parseRole(text);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
 function common(cmd: Command): Command {
   return cmd
-    .option("--role <role>", ROLE_HELP)
+    .option("--role <role>", ROLE_HELP, roleArg)
     .option("--name <name>", "short, unique name for the resource (default: from the path)")
     .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)");
 }

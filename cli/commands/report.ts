@@ -55,5 +55,8 @@ export function statusCommand(): Command {
     .option("--history", "also show the history of snapshots")
     .option("--limit <n>", "with --history: show at most this many snapshots", positiveInt)
     .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
-    .action((opts, cmd: Command) => printStatus(cmd, opts.history ? { limit: opts.limit } : undefined));
+    .action((opts, cmd: Command) => {
+      contextFor(cmd).output.warn("Note: 'dws status' is deprecated; use 'dws report status' and 'dws report history'.");
+      return printStatus(cmd, opts.history ? { limit: opts.limit } : undefined);
+    });
 }

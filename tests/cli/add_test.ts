@@ -702,7 +702,7 @@ Deno.test("add: an invalid --role value is refused", async () => {
   const ws = await initWorkspace(sb);
   const data = dataDir(join(sb.dir, "data"));
   const r = await dws(sb, ["--batch", "add", "local-files", data, "--role", "bogus"], { cwd: ws });
-  assert.notEqual(r.code, 0);
+  assert.equal(r.code, 2);
   assertOneLine(r);
   assert.match(r.stderr, /bogus/);
   assert.deepEqual(resources(ws), []);
