@@ -72,6 +72,28 @@ export type { SnapshotMetadata } from "./core/models/snapshot_metadata.ts";
 export type { ManifestEntry } from "./core/models/manifest.ts";
 export { computeHashTree, type HashTree, type HashTreeOptions } from "./core/hash_tree.ts";
 export { StatCache } from "./core/stat_cache.ts";
+export { Lineage, LineageBuilder, refForPath, ResultsLineage } from "./core/lineage.ts";
+export {
+  certsProvided,
+  type LineageEntry,
+  lineageForResource,
+  LineageStore,
+  type LineageWalk,
+} from "./core/lineage_store.ts";
+export type {
+  Certificate,
+  CodeLineage,
+  ExportedLineageFile,
+  HashCertificate,
+  ImportedLineage,
+  LineageRecord,
+  PlaceholderCertificate,
+  ResourceCert,
+  ResourceLineageFile,
+  ResourceRef,
+  SourceDataLineage,
+  StepLineage,
+} from "./core/models/lineage.ts";
 export { formatTable, type TableColumn, type TableOptions } from "./core/table.ts";
 export { isRole, parseRole, type Role, ROLES } from "./core/names.ts";
 export { dumpPythonJson, parsePythonJson } from "./core/python_json.ts";

@@ -59,7 +59,9 @@ for (let i = 0; i < files; i++) {
   writeFileSync(join(dir, `f${i}.bin`), block);
 }
 const totalGB = (files * kb * 1024) / 1e9;
-console.log(`generated ${files} files x ${kb} KB = ${totalGB.toFixed(2)} GB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `generated ${files} files x ${kb} KB = ${totalGB.toFixed(2)} GB in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
 // Data is normally older than the snapshot; make sure the stat cache may trust it.
 await new Promise((r) => setTimeout(r, 1100));
 

@@ -8,7 +8,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Context } from "./context.ts";
-import { BatchModeError, ConfigurationError } from "./errors.ts";
+import { BatchModeError, ConfigurationError, LineageError } from "./errors.ts";
+import { certsProvided, CURRENT_LINEAGE_DIR, LineageStore } from "./lineage_store.ts";
+import { parseExportedLineage } from "./models/lineage.ts";
 import { addGitignoreEntry } from "./models/gitignore.ts";
 import { isJsonObject } from "./models/json_shape.ts";
 import type { ResourceEntry } from "./models/resources_file.ts";
@@ -166,6 +168,23 @@ export function checkImportedLineage(path: string, name: string): JsonObject {
 export interface RegisterOptions {
   /** Local folder that gets a root `.gitignore` entry when inside the workspace. */
   ignorePath?: string;
+  /** Folder whose exported `lineage.json` is imported (`--imported`). */
+  importLineageFrom?: string;
+}
+
+/**
+ * Import the lineage exported with a resource (its root `lineage.json`) as
+ * the resource's current lineage.
+ */
+export function importLineage(ws: Workspace, name: string, folder: string): void {
+  const file = join(folder, "lineage.json");
+  const exported = parseExportedLineage(readFileSync(file, "utf8"), file);
+  if (!exported.lineages.some((l) => certsProvided(l, name).length > 0)) {
+    throw new LineageError(`${file} has no lineage for resource '${name}'`);
+  }
+  const store = LineageStore.open(join(ws.dir, CURRENT_LINEAGE_DIR));
+  store.putImported(name, exported.lineages);
+  store.save();
 }
 
 /**
@@ -177,7 +196,9 @@ export async function registerResource(
   resource: { entry: ResourceEntry; localParams: JsonObject },
   options: RegisterOptions = {},
 ): Promise<Resource> {
+  if (options.importLineageFrom) checkImportedLineage(options.importLineageFrom, resource.entry.name);
   const added = await ws.addResource(resource.entry, resource.localParams);
+  if (options.importLineageFrom) importLineage(ws, resource.entry.name, options.importLineageFrom);
   if (options.ignorePath && isInside(options.ignorePath, ws.dir)) {
     const entry = `/${relativePosix(ws.dir, options.ignorePath)}/`;
     const current = ws.readFileOrEmpty(".gitignore");

@@ -5,6 +5,7 @@
  * @module
  */
 import { ConfigurationError, UserAbort } from "./errors.ts";
+import { restoreLineage } from "./lineage_store.ts";
 import { findSnapshot, readManifest } from "./snapshot_store.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -112,6 +113,9 @@ export async function restoreWorkspace(
     await r.snapshots.restorePrecheck(md.restoreHashes[r.name]!);
   }
   for (const r of toRestore) await r.snapshots!.restore(md.restoreHashes[r.name]!);
+  if (!restoreLineage(ws.dir, md.hash, toRestore.map((r) => r.name))) {
+    ctx.output.warn(`Snapshot ${md.hash.slice(0, 7)} has no recorded lineage; current lineage left as it is`);
+  }
   await ws.save(`Restore to ${md.hash}`);
   ctx.output.info(`Restored ${toRestore.length} resource(s) to snapshot ${md.hash.slice(0, 7)}.`);
   return toRestore.length;

@@ -6,7 +6,12 @@
  *
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { writeFileAtomic } from "./atomic_write.ts";
+import { git, gitDirOf, isTracked } from "./git.ts";
+import { CURRENT_LINEAGE_DIR, lineageForResource, LineageStore, snapshotLineage } from "./lineage_store.ts";
+import { serializeExportedLineage } from "./models/lineage.ts";
+import { isInside } from "./paths.ts";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { ConfigurationError, UserAbort } from "./errors.ts";
@@ -129,6 +134,10 @@ export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions 
   const excludeFiles = ws.getParam("results.move_exclude_files") as string[];
 
   for (const r of ws.resources) await r.snapshots?.snapshotPrecheck();
+  // A stale exported lineage.json must not end up in this snapshot's hashes.
+  for (const r of ws.resources) {
+    if (r.params.export === true && r.localPath) await removeExportedLineage(ws, r.localPath);
+  }
 
   // Metrics and results moves are planned before anything changes.
   let metrics: JsonObject | null = null;
@@ -178,7 +187,8 @@ export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions 
     hashes.clear();
   }
 
-  if (plans.length) await beginSnapshotJournal(ctx, ws.dir, plans);
+  // Journal even when no results move: a crash after the metadata is written must not leave it dangling.
+  await beginSnapshotJournal(ctx, ws.dir, plans);
   try {
     for (const plan of plans) {
       applyResultMoves(plan.root, plan.moves, { copy: plan.copy });
@@ -198,6 +208,7 @@ export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions 
     if (existing) {
       return await mergeIntoExisting(ws, existing, { tag, message, timestamp, relDest, hashes, metrics, moveTagFrom });
     }
+    recordLineage(ws, { hash, hashes, relDest, moved: plans.filter((p) => !p.copy).map((p) => p.name) });
     const metadata: SnapshotMetadata = {
       hash,
       tags: tag !== undefined ? [tag] : [],
@@ -225,6 +236,47 @@ export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions 
     if (plans.length) await recoverInterruptedSnapshot(ctx, ws.dir).catch(() => {});
     throw e;
   }
+}
+
+/** Lineage at snapshot time (spec §8.5, §8.6). */
+function recordLineage(
+  ws: Workspace,
+  s: { hash: string; hashes: Map<string, SnapshotHashes>; relDest: string; moved: string[] },
+): void {
+  const { ctx } = ws;
+  const store = LineageStore.open(join(ws.dir, CURRENT_LINEAGE_DIR));
+  const known = new Map<string, string>();
+  for (const [name, h] of s.hashes) if (h.compareHash !== null) known.set(name, h.compareHash);
+  store.replacePlaceholders(known);
+  store.save();
+  snapshotLineage(ws.dir, s.hash, ws.resources.map((r) => r.name));
+  for (const r of ws.resources) {
+    if (!r.localPath) continue;
+    const walk = lineageForResource(store, r.name);
+    if (walk.lineages.length === 0) continue;
+    const file = { resourceName: r.name, complete: walk.warnings === 0, lineages: walk.lineages };
+    if (r.role === "results") {
+      const dir = join(r.localPath, s.relDest);
+      mkdirSync(dir, { recursive: true });
+      writeFileAtomic(join(dir, "lineage.json"), serializeExportedLineage(file));
+      ctx.output.info(`Wrote lineage for ${r.name} to lineage.json`);
+    }
+    if (r.params.export === true) {
+      writeFileAtomic(join(r.localPath, "lineage.json"), serializeExportedLineage(file));
+      ctx.output.info(`Exported lineage for ${r.name} to lineage.json`);
+    }
+  }
+  // Results that moved start afresh; their lineage lives on in the snapshot.
+  for (const name of s.moved) store.clearResource(name);
+  store.save();
+}
+
+async function removeExportedLineage(ws: Workspace, root: string): Promise<void> {
+  const file = join(root, "lineage.json");
+  if (!existsSync(file)) return;
+  const repo = gitDirOf(root) ? root : isInside(root, ws.dir) ? ws.dir : undefined;
+  if (repo && await isTracked(ws.ctx, repo, file)) await git(ws.ctx, repo, ["rm", "-q", "-f", "--", file]);
+  else rmSync(file, { force: true });
 }
 
 function manifestFor(ws: Workspace, hashes: Map<string, SnapshotHashes>): { hash: string; content: string } {

@@ -256,5 +256,8 @@ export async function addGitResource(ws: Workspace, path: string, options: AddGi
     read_only: readOnly,
     imported: options.imported ?? false,
   };
-  return registerResource(ws, { entry, localParams: { local_path: rel ?? abs } }, { ignorePath: abs });
+  return registerResource(ws, { entry, localParams: { local_path: rel ?? abs } }, {
+    ignorePath: abs,
+    importLineageFrom: options.imported ? abs : undefined,
+  });
 }

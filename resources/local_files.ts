@@ -194,5 +194,8 @@ export async function addLocalFilesResource(
     export: options.export ?? false,
     imported: options.imported ?? false,
   };
-  return registerResource(ws, { entry, localParams: { local_path: null } }, { ignorePath: abs });
+  return registerResource(ws, { entry, localParams: { local_path: null } }, {
+    ignorePath: abs,
+    importLineageFrom: options.imported ? abs : undefined,
+  });
 }

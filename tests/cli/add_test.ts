@@ -138,6 +138,31 @@ function dataDir(path: string, file = "data.csv"): string {
 // ---------------------------------------------------------------------------------------------
 // git
 
+/** A lineage.json as exported for `name`: one step that wrote it. */
+function exportedLineage(name: string): string {
+  const cert = (resource: string) => ({
+    resource_name: resource,
+    subpath: null,
+    certificate: { cert_type: "hash", hashval: "0".repeat(40), comment: "Step s at 2026-01-01 00:00:00.000000" },
+  });
+  return JSON.stringify({
+    resource_name: name,
+    complete: true,
+    lineages: [{
+      type: "step",
+      step_name: "s",
+      start_time: "2026-01-01T00:00:00.000000",
+      execution_time_seconds: 1,
+      parameters: {},
+      input_resources: [cert("source-data")],
+      code_resources: [],
+      output_resources: [cert(name)],
+      command_line: null,
+      run_from_directory: null,
+    }],
+  });
+}
+
 Deno.test("add git: repository inside the workspace", async () => {
   using sb = sandbox();
   const ws = await initWorkspace(sb);
@@ -279,7 +304,7 @@ Deno.test("add git --imported: needs a matching lineage.json; implies read-only 
     stderr: /^Configuration error: .*was exported for resource 'other'/,
     also: [repo],
   });
-  writeFileSync(join(repo, "lineage.json"), JSON.stringify({ resource_name: "imp", lineages: [] }, null, 2));
+  writeFileSync(join(repo, "lineage.json"), exportedLineage("imp"));
   await expectFailure(sb, ws, ["--batch", "add", "git", repo, "--imported", "--export"], {
     stderr: /^Configuration error: .*--export.*--imported|--imported.*--export/,
     also: [repo],
@@ -542,7 +567,7 @@ Deno.test("add local-files --imported: needs a matching lineage.json; role sourc
   await expectFailure(sb, ws, ["--batch", "add", "local-files", imp, "--imported"], {
     stderr: /was exported for resource 'someone-else'/,
   });
-  writeFileSync(join(imp, "lineage.json"), JSON.stringify({ resource_name: "imp", lineages: [] }));
+  writeFileSync(join(imp, "lineage.json"), exportedLineage("imp"));
   await expectFailure(sb, ws, ["--batch", "add", "local-files", imp, "--imported", "--role", "results"], {
     stderr: /^Configuration error: --imported resources must have the role source-data, not results$/m,
   });
