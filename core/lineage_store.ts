@@ -66,6 +66,7 @@ function allCerts(record: LineageRecord): ResourceCert[] {
 
 /** A lineage store over a folder of per-resource files. */
 export class LineageStore {
+  /** The folder of per-resource files. */
   readonly dir: string;
   #resources = new Map<string, Map<string, LineageEntry>>();
   #dirty = new Set<string>();

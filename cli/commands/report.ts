@@ -10,16 +10,23 @@ import { openWorkspace } from "../../core/workspace.ts";
 import { contextFor, globalOptions } from "../context.ts";
 import { printLines } from "../print.ts";
 
-async function printStatus(cmd: Command, history?: { limit?: number }): Promise<void> {
+async function printStatus(
+  cmd: Command,
+  history?: { limit?: number },
+): Promise<void> {
   const ctx = contextFor(cmd);
-  const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+  const ws = await openWorkspace(ctx, {
+    workspaceDir: globalOptions(cmd).workspaceDir,
+  });
   printLines(ctx, statusReport(ws));
   if (history) printLines(ctx, ["", "", ...historyReport(ws.dir, history)]);
 }
 
 function positiveInt(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InvalidArgumentError("expected a whole number of at least 1");
+  }
   return n;
 }
 
@@ -27,21 +34,34 @@ function positiveInt(text: string): number {
 export function reportCommand(): Command {
   const report = new Command("report")
     .description("Reports about the workspace.")
-    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)");
+    .option(
+      "--workspace-dir <dir>",
+      "the workspace (default: found from the current directory)",
+    );
   report.addCommand(
     new Command("status")
       .description("Show the workspace's resources by role.")
-      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .option(
+        "--workspace-dir <dir>",
+        "the workspace (default: found from the current directory)",
+      )
       .action((_opts, cmd: Command) => printStatus(cmd)),
   );
   report.addCommand(
     new Command("history")
-      .description("Show the history of snapshots, newest first, with their metrics.")
+      .description(
+        "Show the history of snapshots, newest first, with their metrics.",
+      )
       .option("--limit <n>", "show at most this many snapshots", positiveInt)
-      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .option(
+        "--workspace-dir <dir>",
+        "the workspace (default: found from the current directory)",
+      )
       .action(async (opts, cmd: Command) => {
         const ctx = contextFor(cmd);
-        const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+        const ws = await openWorkspace(ctx, {
+          workspaceDir: globalOptions(cmd).workspaceDir,
+        });
         printLines(ctx, historyReport(ws.dir, { limit: opts.limit }));
       }),
   );
@@ -51,12 +71,23 @@ export function reportCommand(): Command {
 /** The deprecated `status` command (use `dws report status`). */
 export function statusCommand(): Command {
   return new Command("status")
-    .description("Deprecated: use 'dws report status' and 'dws report history'.")
+    .description(
+      "Deprecated: use 'dws report status' and 'dws report history'.",
+    )
     .option("--history", "also show the history of snapshots")
-    .option("--limit <n>", "with --history: show at most this many snapshots", positiveInt)
-    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+    .option(
+      "--limit <n>",
+      "with --history: show at most this many snapshots",
+      positiveInt,
+    )
+    .option(
+      "--workspace-dir <dir>",
+      "the workspace (default: found from the current directory)",
+    )
     .action((opts, cmd: Command) => {
-      contextFor(cmd).output.warn("Note: 'dws status' is deprecated; use 'dws report status' and 'dws report history'.");
+      contextFor(cmd).output.warn(
+        "Note: 'dws status' is deprecated; use 'dws report status' and 'dws report history'.",
+      );
       return printStatus(cmd, opts.history ? { limit: opts.limit } : undefined);
     });
 }
