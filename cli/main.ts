@@ -14,15 +14,8 @@ function exitOverrideAll(cmd: Command): void {
   cmd.commands.forEach(exitOverrideAll);
 }
 
-/**
- * Run dws with `argv` (without the runtime and script); returns the exit code.
- *
- * @example
- * ```ts
- * const code = await runDws(["report", "status"]);
- * ```
- */
-export async function runDws(argv: readonly string[]): Promise<number> {
+/** Run dws with `argv` (without the runtime and script); returns the exit code. */
+async function runDws(argv: readonly string[]): Promise<number> {
   const program = dwsProgram();
   exitOverrideAll(program);
   const verbose = argv.includes("--verbose");
@@ -46,6 +39,5 @@ export async function runDws(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) {
-  process.exitCode = await runDws(process.argv.slice(2));
-}
+// This module is the program (under Deno, in the bundle and as the npm package's bin).
+process.exitCode = await runDws(process.argv.slice(2));

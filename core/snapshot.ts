@@ -234,6 +234,7 @@ export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions 
   } catch (e) {
     // Put moved results back now rather than at the next command.
     if (plans.length) await recoverInterruptedSnapshot(ctx, ws.dir).catch(() => {});
+    else endSnapshotJournal(ws.dir);
     throw e;
   }
 }
@@ -324,9 +325,10 @@ async function mergeIntoExisting(ws: Workspace, old: SnapshotMetadata, input: Me
     tags,
     message,
     hostname: ws.hostname(),
-    relativeDestinationPath: input.relDest,
+    // Nothing moved this time: the results (and their metrics) are still those of the old snapshot.
+    relativeDestinationPath: old.relativeDestinationPath,
     restoreHashes: Object.fromEntries([...input.hashes].map(([n, h]) => [n, h.restoreHash])),
-    metrics: input.metrics,
+    metrics: old.metrics ?? input.metrics,
     updatedTimestamp: input.timestamp,
   };
   if (input.moveTagFrom && input.moveTagFrom.hash !== old.hash) removeTag(ws, input.moveTagFrom, input.tag!);

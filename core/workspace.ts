@@ -25,7 +25,7 @@ import { findParam, type ParamDef, paramDefault, validateParam, WORKSPACE_PARAMS
 import type { JsonObject, JsonValue } from "./python_format.ts";
 import { getResourceType } from "./registry.ts";
 import type { Resource, WorkspaceHandle } from "./resource.ts";
-import { recoverInterruptedSnapshot } from "./snapshot_journal.ts";
+import { journalPath, recoverInterruptedSnapshot } from "./snapshot_journal.ts";
 
 /** The metadata folder's name. */
 export const DWS_DIR = ".dataworkspace";
@@ -295,5 +295,11 @@ export function withWorkspace<T>(
 
 /** Open the workspace without locking; for commands that only read. */
 export function openWorkspace(ctx: Context, options: { workspaceDir?: string } = {}): Promise<Workspace> {
-  return Workspace.open(resolveWorkspaceDir(options.workspaceDir), ctx);
+  const dir = resolveWorkspaceDir(options.workspaceDir);
+  if (existsSync(journalPath(dir))) {
+    ctx.output.warn(
+      "An interrupted snapshot was found; the next dws command that changes the workspace (e.g. dws snapshot) repairs it.",
+    );
+  }
+  return Workspace.open(dir, ctx);
 }

@@ -6,7 +6,7 @@
  * offline fallback, always built, is `dist/dws.js`: one JavaScript file that
  * runs with a bare `deno run` (no node_modules needed).
  *
- * Usage: deno task compile [--target TRIPLE]...
+ * Usage: deno task compile [--bundle-only] [--target TRIPLE]...
  *
  * @module
  */
@@ -28,6 +28,7 @@ mkdirSync(join(root, "dist"), { recursive: true });
 const bundled = run(["bundle", "--platform", "deno", "--output", "dist/dws.js", "cli/main.ts"]);
 if (!bundled) Deno.exit(1);
 console.log("Built dist/dws.js (run it with: deno run " + DWS_PERMISSIONS.join(" ") + " dist/dws.js)");
+if (Deno.args.includes("--bundle-only")) Deno.exit(0);
 
 const targets: (string | undefined)[] = [];
 for (let i = 0; i < Deno.args.length; i++) if (Deno.args[i] === "--target") targets.push(Deno.args[++i]);
