@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { addCommand } from "./commands/add.ts";
 import { configCommand } from "./commands/config.ts";
+import { deployCommand } from "./commands/deploy.ts";
 import { initCommand } from "./commands/init.ts";
 import { reportCommand, statusCommand } from "./commands/report.ts";
 import { deleteSnapshotCommand, diffCommand, restoreCommand } from "./commands/restore.ts";
@@ -31,6 +32,7 @@ export function dwsProgram(): Command {
       configCommand(),
       reportCommand(),
       statusCommand(),
+      deployCommand(),
       versionCommand(),
     ]
   ) program.addCommand(cmd);

@@ -1,0 +1,51 @@
+/**
+ * `dws deploy build|run`.
+ *
+ * @module
+ */
+import { Command } from "commander";
+import { deployBuild, deployRun } from "../../core/deploy.ts";
+import { openWorkspace } from "../../core/workspace.ts";
+import { contextFor, globalOptions } from "../context.ts";
+
+const WS_OPTION = ["--workspace-dir <dir>", "the workspace (default: found from the current directory)"] as const;
+
+/** The `deploy` command group. */
+export function deployCommand(): Command {
+  const deploy = new Command("deploy")
+    .description("Build and run a Docker image of the workspace (cloned from its origin).")
+    .option(...WS_OPTION);
+  deploy.addCommand(
+    new Command("build")
+      .description("Build a Docker image with dws, git and a clone of the workspace.")
+      .option("--image-name <name>", "image name (default: from the workspace name)")
+      .option("-f, --force-rebuild", "remove an existing image of that name first")
+      .option("--git-user-email <email>", "git user.email in the image (default: the workspace's)")
+      .option("--git-user-name <name>", "git user.name in the image (default: the workspace's)")
+      .option("--dry-run", "print the Dockerfile and the docker commands instead of running them")
+      .option(...WS_OPTION)
+      .action(async (opts, cmd: Command) => {
+        const ctx = contextFor(cmd);
+        const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+        await deployBuild(ws, opts);
+      }),
+  );
+  deploy.addCommand(
+    new Command("run")
+      .description("Run the workspace image interactively.")
+      .option("--image-name <name>", "image name (default: from the workspace name)")
+      .option("--no-mount-ssh-keys", "do not mount ~/.ssh into the container")
+      .option("--dry-run", "print the docker command instead of running it")
+      .option(...WS_OPTION)
+      .action(async (opts, cmd: Command) => {
+        const ctx = contextFor(cmd);
+        const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+        await deployRun(ws, {
+          imageName: opts.imageName,
+          noMountSshKeys: opts.mountSshKeys === false,
+          dryRun: opts.dryRun,
+        });
+      }),
+  );
+  return deploy;
+}
