@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, normalize } from "node:path";
 import { PathError } from "./errors.ts";
 import type { FileAccess } from "./resource.ts";
@@ -15,13 +15,19 @@ function safeRelative(path: string): string {
   return n;
 }
 
-async function kind(full: string): Promise<"file" | "dir" | undefined> {
+// Synchronous calls: these are small metadata reads, and node:fs/promises is slow to load.
+function kind(full: string): "file" | "dir" | undefined {
   try {
-    const s = await stat(full);
+    const s = statSync(full);
     return s.isDirectory() ? "dir" : "file";
   } catch {
     return undefined;
   }
+}
+
+/** Run `fn` now; its result or exception becomes a settled promise. */
+function settle<T>(fn: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(fn()));
 }
 
 /**
@@ -38,26 +44,22 @@ export function localFileAccess(root: string, options: { ignore?: readonly strin
   const ignore = new Set(options.ignore ?? []);
   const full = (p: string) => join(root, safeRelative(p));
   return {
-    async ls(path) {
-      const rel = safeRelative(path);
-      const k = await kind(full(path));
-      if (!k) throw new PathError(`Path '${path}' does not exist in this resource`);
-      if (k === "file") return [path];
-      const names = (await readdir(full(path))).filter((n) => rel !== "." || !ignore.has(n)).sort();
-      return names.map((n) => rel === "." ? n : `${rel}/${n}`);
-    },
-    async readFile(path) {
-      if ((await kind(full(path))) !== "file") throw new PathError(`'${path}' is not a file in this resource`);
-      return new Uint8Array(await readFile(full(path)));
-    },
-    async exists(path) {
-      return (await kind(full(path))) !== undefined;
-    },
-    async isFile(path) {
-      return (await kind(full(path))) === "file";
-    },
-    async isDir(path) {
-      return (await kind(full(path))) === "dir";
-    },
+    ls: (path) =>
+      settle(() => {
+        const rel = safeRelative(path);
+        const k = kind(full(path));
+        if (!k) throw new PathError(`Path '${path}' does not exist in this resource`);
+        if (k === "file") return [path];
+        const names = readdirSync(full(path)).filter((n) => rel !== "." || !ignore.has(n)).sort();
+        return names.map((n) => rel === "." ? n : `${rel}/${n}`);
+      }),
+    readFile: (path) =>
+      settle(() => {
+        if (kind(full(path)) !== "file") throw new PathError(`'${path}' is not a file in this resource`);
+        return new Uint8Array(readFileSync(full(path)));
+      }),
+    exists: (path) => settle(() => kind(full(path)) !== undefined),
+    isFile: (path) => settle(() => kind(full(path)) === "file"),
+    isDir: (path) => settle(() => kind(full(path)) === "dir"),
   };
 }

@@ -6,7 +6,6 @@
  * @module
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { hashFileSync } from "./hashing.ts";
 
 const WORKER_SOURCE = `
@@ -91,6 +90,8 @@ export async function hashFiles(
   if (current.length) batches.push(current);
   const results = new Array<string>(jobs.length);
   let next = 0;
+  // Loaded only here: node:worker_threads costs ~15 ms at startup under Deno.
+  const { Worker } = await import("node:worker_threads");
   const workers = Array.from({ length: threads }, () => new Worker(WORKER_SOURCE, { eval: true }));
   try {
     await Promise.all(workers.map((w) =>

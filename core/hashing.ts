@@ -7,7 +7,6 @@
  */
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
-import { open } from "node:fs/promises";
 
 const CHUNK = 1 << 20;
 
@@ -58,6 +57,7 @@ export function hashFileSync(path: string): string {
 
 /** SHA-1 hex of a file's content, read asynchronously in 1 MiB chunks. */
 export async function hashFile(path: string): Promise<string> {
+  const { open } = await import("node:fs/promises");
   const hash = createHash("sha1");
   const buf = new Uint8Array(CHUNK);
   const fh = await open(path, "r");
