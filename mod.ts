@@ -107,11 +107,38 @@ export {
   type WorkspaceLock,
 } from "./core/lock.ts";
 export {
+  addApiResource,
   type AddGitOptions,
   addGitResource,
   type AddGitSubdirectoryOptions,
   addGitSubdirectoryResource,
   type AddLocalFilesOptions,
   addLocalFilesResource,
+  type AddRcloneOptions,
+  addRcloneResource,
+  type RcloneMaster,
+  type RcloneSyncMode,
+  readApiResourceHash,
+  writeApiResourceHash,
 } from "./resources/mod.ts";
 export type { ResourceEntry } from "./core/models/resources_file.ts";
+export {
+  type FoundResults,
+  getResults,
+  type ResultsQuery,
+  resultsReport,
+  type ResultsSection,
+  resultsSections,
+} from "./core/report_results.ts";
+export { lineageReport, type LineageTableRow, makeLineageTable } from "./core/report_lineage.ts";
+export {
+  buildLineageGraph,
+  type LineageGraph,
+  lineageGraphDot,
+  type LineageGraphLink,
+  type LineageGraphNode,
+  type LineageGraphOptions,
+  type LineageGraphStep,
+  makeLineageGraph,
+} from "./core/lineage_graph.ts";
+export { type HtmlReportOptions, makeHtmlReport } from "./core/report_html.ts";

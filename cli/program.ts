@@ -8,9 +8,12 @@ import { addCommand } from "./commands/add.ts";
 import { configCommand } from "./commands/config.ts";
 import { deployCommand } from "./commands/deploy.ts";
 import { initCommand } from "./commands/init.ts";
+import { lineageCommand } from "./commands/lineage.ts";
 import { reportCommand, statusCommand } from "./commands/report.ts";
 import { deleteSnapshotCommand, diffCommand, restoreCommand } from "./commands/restore.ts";
+import { runCommand } from "./commands/run.ts";
 import { snapshotCommand } from "./commands/snapshot.ts";
+import { cloneCommand, publishCommand, pullCommand, pushCommand } from "./commands/sync.ts";
 import { versionCommand } from "./commands/version.ts";
 
 /** Build the `dws` program. */
@@ -29,7 +32,13 @@ export function dwsProgram(): Command {
       restoreCommand(),
       deleteSnapshotCommand(),
       diffCommand(),
+      publishCommand(),
+      pushCommand(),
+      pullCommand(),
+      cloneCommand(),
+      runCommand(),
       configCommand(),
+      lineageCommand(),
       reportCommand(),
       statusCommand(),
       deployCommand(),

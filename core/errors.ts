@@ -131,3 +131,20 @@ export class SubprocessError extends DwsError {
     return `Error in subprocess call: ${this.message}`;
   }
 }
+
+/**
+ * A command run as a lineage step (`dws run`) failed; the command line exits
+ * with the command's own exit code (128 + signal number when killed).
+ */
+export class StepFailedError extends DwsError {
+  /** The command's exit code, passed through by `dws run`. */
+  override readonly exitCode: number;
+  /** The signal that killed the command, if any. */
+  readonly signal: string | null;
+  /** Create the error for a command that exited with `exitCode` (or was killed by `signal`). */
+  constructor(message: string, result: { exitCode: number; signal: string | null }) {
+    super(message);
+    this.exitCode = result.exitCode;
+    this.signal = result.signal;
+  }
+}

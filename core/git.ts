@@ -145,3 +145,16 @@ export async function commitPath(ctx: Context, repo: string, path: string, messa
 export async function switchBranch(ctx: Context, repo: string, branch: string): Promise<void> {
   if ((await currentBranch(ctx, repo)) !== branch) await git(ctx, repo, ["checkout", "--quiet", branch]);
 }
+
+/** The commit `origin`'s `branch` points at, or undefined when the remote has no such branch. */
+export async function remoteBranchCommit(ctx: Context, repo: string, branch: string): Promise<string | undefined> {
+  const out = await git(ctx, repo, ["ls-remote", "origin", "-h", `refs/heads/${branch}`]);
+  const line = out.split("\n").find((l) => l.trim());
+  return line ? line.split(/\s+/)[0].toLowerCase() : undefined;
+}
+
+/** True if pushing `branch` would need a pull first: the remote has a commit this repository lacks. */
+export async function needsPull(ctx: Context, repo: string, branch: string): Promise<boolean> {
+  const remote = await remoteBranchCommit(ctx, repo, branch);
+  return remote !== undefined && !(await commitExists(ctx, repo, remote));
+}

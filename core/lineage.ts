@@ -24,7 +24,7 @@ import { type Context, type ContextOptions, createContext } from "./context.ts";
 import { ConfigurationError, LineageConflictError, LineageConsistencyError, PathNotAResourceError } from "./errors.ts";
 import { commitChanges, gitDirOf } from "./git.ts";
 import { withWorkspaceLock } from "./lock.ts";
-import { CURRENT_LINEAGE_DIR, LineageStore } from "./lineage_store.ts";
+import { CURRENT_LINEAGE_DIR, type LineageEntry, LineageStore } from "./lineage_store.ts";
 import {
   covers,
   formatRef,
@@ -90,6 +90,12 @@ export class LineageBuilder {
       this.#code.push(resolve(script));
     }
     this.#commandLine = [...process.argv];
+    return this;
+  }
+
+  /** The command line recorded for the step (default: none, or the script's with {@link asScriptStep}). */
+  withCommandLine(argv: readonly string[]): this {
+    this.#commandLine = [...argv];
     return this;
   }
 
@@ -300,27 +306,34 @@ function checkNoCovering(refs: readonly ResourceRef[], what: string): void {
   }
 }
 
-/** Every ref a step's inputs depend on must have one version (spec §8.3 (b)). */
+/**
+ * Every ref a step's inputs depend on must have one version (spec §8.3 (b)):
+ * the inputs' current versions and, transitively, the versions their steps read.
+ */
 function checkConsistency(store: LineageStore, stepName: string, inputs: readonly ResourceRef[]): void {
   const versions = new Map<string, ResourceCert>();
   const seen = new Set<LineageRecord>();
-  const queue = inputs.map((r) => store.lookup(r)).filter((e) => e !== undefined);
+  const queue: LineageEntry[] = [];
+  const note = (c: ResourceCert) => {
+    const known = versions.get(refKey(c.ref));
+    if (known && !sameVersion(known.certificate, c.certificate)) {
+      throw new LineageConsistencyError(
+        `Step ${stepName} (transitively) depends on ${formatRef(c.ref)} which has two versions`,
+      );
+    }
+    versions.set(refKey(c.ref), c);
+    const next = store.lookup(c.ref);
+    if (next) queue.push(next);
+  };
+  for (const ref of inputs) {
+    const e = store.lookup(ref);
+    if (e) note({ ref, certificate: e.cert.certificate });
+  }
   while (queue.length) {
     const e = queue.shift()!;
     if (seen.has(e.lineage)) continue;
     seen.add(e.lineage);
-    if (e.lineage.type !== "step") continue;
-    for (const c of e.lineage.inputResources) {
-      const known = versions.get(refKey(c.ref));
-      if (known && !sameVersion(known.certificate, c.certificate)) {
-        throw new LineageConsistencyError(
-          `Step ${stepName} (transitively) depends on ${formatRef(c.ref)} which has two versions`,
-        );
-      }
-      versions.set(refKey(c.ref), c);
-      const next = store.lookup(c.ref);
-      if (next) queue.push(next);
-    }
+    if (e.lineage.type === "step") e.lineage.inputResources.forEach(note);
   }
 }
 

@@ -270,11 +270,13 @@ export function lineageForResource(store: LineageStore, resourceName: string): L
   if (entries.length === 0) {
     return { lineages: [], warnings: 1, messages: [`WARNING: no lineage data found for resource '${resourceName}'`] };
   }
-  const seen = new Set<LineageRecord>();
+  // A step with outputs in several resources is read once per resource file: same step, other objects.
+  const seen = new Set<LineageRecord | string>();
   const queue: LineageRecord[] = [];
   const push = (r: LineageRecord) => {
-    if (!seen.has(r)) {
-      seen.add(r);
+    const key = r.type === "step" ? `step\0${r.stepName}\0${r.startTime}` : r;
+    if (!seen.has(key)) {
+      seen.add(key);
       queue.push(r);
     }
   };

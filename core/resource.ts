@@ -117,6 +117,11 @@ export interface ResourceType {
    * knowing their parameters.
    */
   entryForPath?(ws: WorkspaceHandle, request: NewResourceRequest): NewResource;
+  /**
+   * Make the resource's local state on this machine (after `dws clone`, or
+   * `dws pull` of a resource added elsewhere); returns its local parameters.
+   */
+  cloneLocal?(ws: WorkspaceHandle, entry: ResourceEntry): Promise<JsonObject>;
 }
 
 /** What {@link ResourceType.entryForPath} needs. */

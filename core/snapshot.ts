@@ -8,12 +8,13 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { writeFileAtomic } from "./atomic_write.ts";
-import { git, gitDirOf, isTracked } from "./git.ts";
+import { commitPath, git, gitDirOf, isTracked } from "./git.ts";
+import { checkNoGitFat } from "./git_sync.ts";
 import { CURRENT_LINEAGE_DIR, lineageForResource, LineageStore, snapshotLineage } from "./lineage_store.ts";
 import { serializeExportedLineage } from "./models/lineage.ts";
 import { isInside } from "./paths.ts";
 import { userInfo } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ConfigurationError, UserAbort } from "./errors.ts";
 import { faultPoint } from "./fault.ts";
 import { type ManifestEntry, serializeManifest } from "./models/manifest.ts";
@@ -133,6 +134,7 @@ export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions 
   const templateRegex = templateRegexSource(template);
   const excludeFiles = ws.getParam("results.move_exclude_files") as string[];
 
+  checkNoGitFat(ws.dir, "Workspace");
   for (const r of ws.resources) await r.snapshots?.snapshotPrecheck();
   // A stale exported lineage.json must not end up in this snapshot's hashes.
   for (const r of ws.resources) {
@@ -173,6 +175,7 @@ export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions 
       const { hash } = manifestFor(ws, hashes);
       const existing = readSnapshotMetadata(ws.dir, hash);
       if (existing) {
+        await exportLineage(ws, replacePlaceholders(ws, hashes));
         return await mergeIntoExisting(ws, existing, {
           tag,
           message,
@@ -206,9 +209,10 @@ export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions 
     const { hash, content } = manifestFor(ws, hashes);
     const existing = readSnapshotMetadata(ws.dir, hash);
     if (existing) {
+      await exportLineage(ws, replacePlaceholders(ws, hashes));
       return await mergeIntoExisting(ws, existing, { tag, message, timestamp, relDest, hashes, metrics, moveTagFrom });
     }
-    recordLineage(ws, { hash, hashes, relDest, moved: plans.filter((p) => !p.copy).map((p) => p.name) });
+    await recordLineage(ws, { hash, hashes, relDest, moved: plans.filter((p) => !p.copy).map((p) => p.name) });
     const metadata: SnapshotMetadata = {
       hash,
       tags: tag !== undefined ? [tag] : [],
@@ -240,36 +244,66 @@ export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions 
 }
 
 /** Lineage at snapshot time (spec §8.5, §8.6). */
-function recordLineage(
+async function recordLineage(
   ws: Workspace,
   s: { hash: string; hashes: Map<string, SnapshotHashes>; relDest: string; moved: string[] },
-): void {
-  const { ctx } = ws;
-  const store = LineageStore.open(join(ws.dir, CURRENT_LINEAGE_DIR));
-  const known = new Map<string, string>();
-  for (const [name, h] of s.hashes) if (h.compareHash !== null) known.set(name, h.compareHash);
-  store.replacePlaceholders(known);
-  store.save();
+): Promise<void> {
+  const store = replacePlaceholders(ws, s.hashes);
   snapshotLineage(ws.dir, s.hash, ws.resources.map((r) => r.name));
   for (const r of ws.resources) {
-    if (!r.localPath) continue;
-    const walk = lineageForResource(store, r.name);
-    if (walk.lineages.length === 0) continue;
-    const file = { resourceName: r.name, complete: walk.warnings === 0, lineages: walk.lineages };
-    if (r.role === "results") {
-      const dir = join(r.localPath, s.relDest);
-      mkdirSync(dir, { recursive: true });
-      writeFileAtomic(join(dir, "lineage.json"), serializeExportedLineage(file));
-      ctx.output.info(`Wrote lineage for ${r.name} to lineage.json`);
-    }
-    if (r.params.export === true) {
-      writeFileAtomic(join(r.localPath, "lineage.json"), serializeExportedLineage(file));
-      ctx.output.info(`Exported lineage for ${r.name} to lineage.json`);
+    if (r.role !== "results") continue;
+    if (await writeLineageJson(ws, r, store, join(s.relDest, "lineage.json"))) {
+      ws.ctx.output.info(`Wrote lineage for ${r.name} to lineage.json`);
     }
   }
+  await exportLineage(ws, store);
   // Results that moved start afresh; their lineage lives on in the snapshot.
   for (const name of s.moved) store.clearResource(name);
   store.save();
+}
+
+/** The current lineage with the placeholders of hashed resources replaced (and saved). */
+function replacePlaceholders(ws: Workspace, hashes: Map<string, SnapshotHashes>): LineageStore {
+  const store = LineageStore.open(join(ws.dir, CURRENT_LINEAGE_DIR));
+  const known = new Map<string, string>();
+  for (const [name, h] of hashes) if (h.compareHash !== null) known.set(name, h.compareHash);
+  store.replacePlaceholders(known);
+  store.save();
+  return store;
+}
+
+/**
+ * `lineage.json` at the root of every exported resource. Also on a snapshot
+ * that matches an existing one: the stale file was removed before hashing.
+ */
+async function exportLineage(ws: Workspace, store: LineageStore): Promise<void> {
+  for (const r of ws.resources) {
+    if (r.params.export !== true) continue;
+    if (await writeLineageJson(ws, r, store, "lineage.json")) {
+      ws.ctx.output.info(`Exported lineage for ${r.name} to lineage.json`);
+    }
+  }
+}
+
+/**
+ * Write the lineage of `r` to `rel` inside it, when it has any; in a resource
+ * with its own git repository the file is committed (as 1.6 does).
+ */
+async function writeLineageJson(ws: Workspace, r: Resource, store: LineageStore, rel: string): Promise<boolean> {
+  if (!r.localPath) return false;
+  const walk = lineageForResource(store, r.name);
+  if (walk.lineages.length === 0) return false;
+  for (const m of walk.messages) ws.ctx.output.warn(m);
+  const file = join(r.localPath, rel);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileAtomic(
+    file,
+    serializeExportedLineage({ resourceName: r.name, complete: walk.warnings === 0, lineages: walk.lineages }),
+  );
+  if (r.type.name === "git" && r.params.read_only !== true && gitDirOf(r.localPath)) {
+    await commitPath(ws.ctx, r.localPath, rel, `Added ${rel}`);
+  }
+  return true;
 }
 
 async function removeExportedLineage(ws: Workspace, root: string): Promise<void> {

@@ -234,6 +234,21 @@ export class Workspace implements WorkspaceHandle {
     return resource;
   }
 
+  /** True if this machine has local parameters for resource `name` (false: it still needs cloning). */
+  hasLocalParams(name: string): boolean {
+    return name in this.#resourceLocalParams;
+  }
+
+  /** Replace a resource's local parameters (written at once) and reopen it. */
+  async setResourceLocalParams(name: string, params: JsonObject): Promise<Resource> {
+    const index = this.#entries.findIndex((e) => e.name === name);
+    if (index < 0) this.getResource(name);
+    this.#resourceLocalParams = { ...this.#resourceLocalParams, [name]: params };
+    writeResourceLocalParams(this.dir, this.#resourceLocalParams);
+    this.#resources[index] = await this.#openResource(this.#entries[index]);
+    return this.#resources[index];
+  }
+
   /** Store a resource parameter (global in `resources.json`, local in `resource_local_params.json`). */
   async setResourceParam(name: string, def: ParamDef, value: JsonValue): Promise<void> {
     const index = this.#entries.findIndex((e) => e.name === name);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import {
   type AddOptions,
@@ -30,13 +30,17 @@ import {
   headCommit,
   isDirty,
   isTracked,
+  needsPull,
   switchBranch,
 } from "../core/git.ts";
+import { checkNoGitFat, cloneRepo, pullRepo, pushRepo } from "../core/git_sync.ts";
+import { writeFileAtomic } from "../core/atomic_write.ts";
+import { addGitignoreEntry } from "../core/models/gitignore.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
 import { boolType, exportParam, importedParam, type ParamDef, relativePathType, stringType } from "../core/params.ts";
 import { isInside, relativePosix } from "../core/paths.ts";
 import { registerResourceType } from "../core/registry.ts";
-import type { Resource, ResourceType, SnapshotOps, WorkspaceHandle } from "../core/resource.ts";
+import type { Resource, ResourceType, SnapshotOps, SyncOps, WorkspaceHandle } from "../core/resource.ts";
 import type { JsonObject } from "../core/python_format.ts";
 import type { Workspace } from "../core/workspace.ts";
 import { addGitSubdirectoryResource } from "./git_subdirectory.ts";
@@ -109,9 +113,91 @@ export const gitType: ResourceType = {
       localPath,
       files: localPath ? localFileAccess(localPath, { ignore: [".git"] }) : undefined,
       snapshots: gitSnapshotOps(ws, entry, localPath),
+      sync: gitSyncOps(ws, entry, localPath),
     };
   },
+  async cloneLocal(ws, entry) {
+    return await cloneGitResource(ws, entry);
+  },
 };
+
+function gitSyncOps(ws: WorkspaceHandle, entry: ResourceEntry, localPath: string | undefined): SyncOps {
+  const { ctx } = ws;
+  const { name } = entry;
+  const branch = String(entry.branch);
+  const readOnly = entry.read_only === true;
+  const repo = (): string => {
+    if (!localPath || !gitDirOf(localPath)) {
+      throw new ConfigurationError(`Resource '${name}': ${localPath ?? "its folder"} is not a git repository here`);
+    }
+    return localPath;
+  };
+  const checkClean = async (verb: string) => {
+    if (await isDirty(ctx, repo())) {
+      throw new ConfigurationError(
+        `Resource '${name}' has uncommitted changes in ${repo()}; commit them before ${verb}`,
+      );
+    }
+  };
+  return {
+    async pushPrecheck() {
+      if (readOnly) return;
+      checkNoGitFat(repo(), `Resource '${name}'`);
+      await checkClean("pushing");
+      if (await needsPull(ctx, repo(), branch)) {
+        throw new ConfigurationError(`Resource '${name}' requires a pull from the remote origin before pushing.`);
+      }
+    },
+    async push() {
+      if (readOnly) return void ctx.output.info(`Skipping push of resource ${name}, as it is read-only`);
+      await pushRepo(ctx, repo(), { branch, what: `Resource '${name}'` });
+    },
+    async pullPrecheck() {
+      checkNoGitFat(repo(), `Resource '${name}'`);
+      await checkClean("pulling");
+    },
+    async pull() {
+      await switchBranch(ctx, repo(), branch);
+      await pullRepo(ctx, repo(), { branch, what: `Resource '${name}'` });
+    },
+  };
+}
+
+/** Clone a git resource next to (or inside) the workspace on this machine; returns its local params. */
+async function cloneGitResource(ws: WorkspaceHandle, entry: ResourceEntry): Promise<JsonObject> {
+  const { ctx } = ws;
+  const url = String(entry.remote_origin_url);
+  const rel = typeof entry.relative_local_path === "string" ? entry.relative_local_path : undefined;
+  let path = join(ws.dir, rel ?? entry.name);
+  if (!ctx.batch) {
+    path = resolve(ws.dir, await ctx.prompter.ask(`Where should the repository of resource '${entry.name}' go?`, path));
+  }
+  if (existsSync(path)) {
+    if (!gitDirOf(path)) throw new ConfigurationError(`${path} exists and is not a git repository`);
+    const origin = await gitConfigGet(ctx, path, "remote.origin.url");
+    if (origin !== url) {
+      throw new ConfigurationError(
+        `${path} exists but its origin is ${origin ?? "not set"}, not ${url}; move it away or pick another path`,
+      );
+    }
+    await pullRepo(ctx, path, { branch: String(entry.branch), what: `Resource '${entry.name}'` });
+  } else {
+    await cloneRepo(ctx, url, { dest: path, cwd: ws.dir });
+  }
+  if (await branchExists(ctx, path, String(entry.branch))) await switchBranch(ctx, path, String(entry.branch));
+  else if (await gitSucceeds(ctx, path, ["rev-parse", "--verify", "--quiet", `origin/${entry.branch}`])) {
+    await git(ctx, path, ["checkout", "--quiet", "-b", String(entry.branch), `origin/${entry.branch}`]);
+  }
+  const inside = isInside(path, ws.dir);
+  if (inside) {
+    const relPath = relativePosix(ws.dir, path);
+    const current = existsSync(join(ws.dir, ".gitignore")) ? readFileSync(join(ws.dir, ".gitignore"), "utf8") : "";
+    const next = addGitignoreEntry(current, `/${relPath}/`, { ignoreSlashes: true });
+    if (next !== current) writeFileAtomic(join(ws.dir, ".gitignore"), next);
+    return { local_path: relPath };
+  }
+  return { local_path: path };
+}
 
 function gitSnapshotOps(ws: WorkspaceHandle, entry: ResourceEntry, localPath: string | undefined): SnapshotOps {
   const { ctx } = ws;
@@ -130,6 +216,7 @@ function gitSnapshotOps(ws: WorkspaceHandle, entry: ResourceEntry, localPath: st
   return {
     async snapshotPrecheck() {
       const r = repo();
+      checkNoGitFat(r, `Resource '${name}'`);
       if (readOnly && await isDirty(ctx, r)) {
         throw new ConfigurationError(
           `Resource '${name}' is read-only but has uncommitted changes in ${r}; commit or discard them first`,
@@ -215,6 +302,7 @@ export async function addGitResource(ws: Workspace, path: string, options: AddGi
       `${abs} is not a git repository; run 'git init' there, or add it with 'dws add local-files'`,
     );
   }
+  checkNoGitFat(abs, "Repository");
   checkPathConflicts(ws, abs);
   const inside = isInside(abs, ws.dir);
   const rel = inside ? relativePosix(ws.dir, abs) : null;

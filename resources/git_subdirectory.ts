@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import {
   type AddOptions,
@@ -21,7 +21,7 @@ import type { ResourceEntry } from "../core/models/resources_file.ts";
 import { absolutePathType, exportParam, type ParamDef, relativePathType } from "../core/params.ts";
 import { isInside, relativePosix } from "../core/paths.ts";
 import { registerResourceType } from "../core/registry.ts";
-import type { NewResource, Resource, ResourceType, SnapshotOps, WorkspaceHandle } from "../core/resource.ts";
+import type { NewResource, Resource, ResourceType, SnapshotOps, SyncOps, WorkspaceHandle } from "../core/resource.ts";
 import { createRoleDirectory } from "../core/role_directory.ts";
 import type { JsonObject } from "../core/python_format.ts";
 import type { Workspace } from "../core/workspace.ts";
@@ -62,7 +62,14 @@ export const gitSubdirectoryType: ResourceType = {
       localPath,
       files: localFileAccess(localPath),
       snapshots: subdirectorySnapshotOps(ws, entry),
+      // The folder travels with the workspace repository itself.
+      sync: NO_SYNC,
     };
+  },
+  cloneLocal(ws, entry) {
+    const path = join(ws.dir, String(entry.relative_path));
+    mkdirSync(path, { recursive: true });
+    return Promise.resolve({ local_path: path });
   },
   entryForPath(ws, request): NewResource {
     return subdirectoryEntry(ws, { ...request, export: false });
@@ -70,6 +77,13 @@ export const gitSubdirectoryType: ResourceType = {
 };
 
 registerResourceType(gitSubdirectoryType);
+
+const NO_SYNC: SyncOps = {
+  pushPrecheck: () => Promise.resolve(),
+  push: () => Promise.resolve(),
+  pullPrecheck: () => Promise.resolve(),
+  pull: () => Promise.resolve(),
+};
 
 function subdirectorySnapshotOps(ws: WorkspaceHandle, entry: ResourceEntry): SnapshotOps {
   const { ctx, dir } = ws;

@@ -74,17 +74,58 @@ export const localFilesType: ResourceType = {
       localParams,
       localPath,
       files: localPath ? localFileAccess(localPath) : undefined,
-      snapshots: localFilesSnapshotOps(_ws, entry, localPath),
+      snapshots: hashTreeSnapshotOps(_ws, entry, localPath),
     };
   },
+  async cloneLocal(ws, entry) {
+    return { local_path: await locateLocalFiles(ws, entry) };
+  },
 };
+
+/**
+ * Where a local-files resource lives on this machine after a clone: its
+ * recorded path when that exists (null = use it), else a path the user gives.
+ */
+export async function locateLocalFiles(ws: WorkspaceHandle, entry: ResourceEntry): Promise<string | null> {
+  const global = String(entry.global_local_path ?? entry.local_path ?? "");
+  if (global && existsSync(global)) return null;
+  if (ws.ctx.batch) {
+    throw new ConfigurationError(
+      `Local files resource ${entry.name} is missing from ${global}; run without --batch to give its path, ` +
+        `or create it there`,
+    );
+  }
+  for (;;) {
+    const answer = await ws.ctx.prompter.ask(
+      `Where is the data of local files resource '${entry.name}' on this machine?`,
+    );
+    const path = resolve(answer);
+    if (answer && existsSync(path) && statSync(path).isDirectory()) return path;
+    ws.ctx.output.warn(`${path} is not an existing folder`);
+  }
+}
 
 /** The stat cache file of a resource, in the git directory (never tracked). */
 export function statCachePath(wsDir: string, name: string): string {
   return join(gitDirOf(wsDir) ?? join(wsDir, ".dataworkspace"), "dws", "stat_cache", `${name}.json`);
 }
 
-function localFilesSnapshotOps(ws: WorkspaceHandle, entry: ResourceEntry, localPath: string | undefined): SnapshotOps {
+/**
+ * Snapshot operations over a folder recorded by hash trees (local-files and
+ * rclone resources): the compare hash is the root tree hash, there is no
+ * restore hash.
+ *
+ * @example
+ * ```ts
+ * const ops = hashTreeSnapshotOps(ws, entry, "/data/images");
+ * const { compareHash } = await ops.snapshot();
+ * ```
+ */
+export function hashTreeSnapshotOps(
+  ws: WorkspaceHandle,
+  entry: ResourceEntry,
+  localPath: string | undefined,
+): SnapshotOps {
   const { ctx } = ws;
   const computeHash = entry.compute_hash === true;
   const folder = (): string => {

@@ -1,12 +1,13 @@
 /**
- * `dws add git|local-files`.
+ * `dws add git|local-files|rclone|api-resource`.
  *
  * @module
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import process from "node:process";
 import { parseRole } from "../../core/names.ts";
 import { withWorkspace } from "../../core/workspace.ts";
-import { addGitResource, addLocalFilesResource } from "../../resources/mod.ts";
+import { addApiResource, addGitResource, addLocalFilesResource, addRcloneResource } from "../../resources/mod.ts";
 import { contextFor, globalOptions } from "../context.ts";
 
 const ROLE_HELP = "role of the resource: source-data, intermediate-data, code, results (or s, i, c, r)";
@@ -61,6 +62,47 @@ export function addCommand(): Command {
         await withWorkspace(ctx, (ws) => addLocalFilesResource(ws, path, opts), {
           workspaceDir: globalOptions(cmd).workspaceDir,
           command: "dws add local-files",
+        });
+      }),
+  );
+  add.addCommand(
+    common(new Command("rclone"))
+      .description("Add data kept on an rclone remote, with a local copy in a folder on this machine.")
+      .argument("<remote>", "the rclone location, remote:path (the remote must be in 'rclone listremotes')")
+      .argument("<local-path>", "local folder for the data")
+      .option("--config <file>", "rclone config file (default: rclone's own)")
+      .option("--compute-hash", "hash file contents (SHA-1) at snapshot time instead of recording sizes")
+      .option("-e, --export", "export lineage so other workspaces can import this resource")
+      .option("--imported", "the lineage was exported by another workspace (source-data only)")
+      .addOption(
+        new Option("--master <side>", "authoritative side: remote (pull copies in), local (push copies out), none")
+          .choices(["none", "remote", "local"]).default("none"),
+      )
+      .addOption(
+        new Option("--sync-mode <mode>", "copy (never delete) or sync (make the destination identical)")
+          .choices(["copy", "sync"]).default("copy"),
+      )
+      .option("--size-only", "compare files by size only when transferring")
+      .action(async (remote: string, localPath: string, opts, cmd: Command) => {
+        const ctx = contextFor(cmd);
+        await withWorkspace(
+          ctx,
+          (ws) => addRcloneResource(ws, { remote, localPath }, { ...opts, cwd: process.cwd() }),
+          { workspaceDir: globalOptions(cmd).workspaceDir, command: "dws add rclone" },
+        );
+      }),
+  );
+  add.addCommand(
+    new Command("api-resource")
+      .description("Add data that comes from an API or memory; kits record its hash as its version.")
+      .option("--role <role>", "source-data or intermediate-data (or s, i)", roleArg)
+      .option("--name <name>", "short, unique name for the resource (default: <role>-api)")
+      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .action(async (opts, cmd: Command) => {
+        const ctx = contextFor(cmd);
+        await withWorkspace(ctx, (ws) => addApiResource(ws, opts), {
+          workspaceDir: globalOptions(cmd).workspaceDir,
+          command: "dws add api-resource",
         });
       }),
   );

@@ -5,28 +5,25 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import { historyReport } from "../../core/history.ts";
+import { writeHtmlReport } from "../../core/report_html.ts";
+import { lineageReport } from "../../core/report_lineage.ts";
+import { resultsReport } from "../../core/report_results.ts";
 import { statusReport } from "../../core/report_status.ts";
 import { openWorkspace } from "../../core/workspace.ts";
 import { contextFor, globalOptions } from "../context.ts";
 import { printLines } from "../print.ts";
+import { snapshotArg } from "./lineage.ts";
 
-async function printStatus(
-  cmd: Command,
-  history?: { limit?: number },
-): Promise<void> {
+async function printStatus(cmd: Command, history?: { limit?: number }): Promise<void> {
   const ctx = contextFor(cmd);
-  const ws = await openWorkspace(ctx, {
-    workspaceDir: globalOptions(cmd).workspaceDir,
-  });
+  const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
   printLines(ctx, statusReport(ws));
   if (history) printLines(ctx, ["", "", ...historyReport(ws.dir, history)]);
 }
 
 function positiveInt(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new InvalidArgumentError("expected a whole number of at least 1");
-  }
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
   return n;
 }
 
@@ -34,35 +31,63 @@ function positiveInt(text: string): number {
 export function reportCommand(): Command {
   const report = new Command("report")
     .description("Reports about the workspace.")
-    .option(
-      "--workspace-dir <dir>",
-      "the workspace (default: found from the current directory)",
-    );
+    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)");
   report.addCommand(
     new Command("status")
       .description("Show the workspace's resources by role.")
-      .option(
-        "--workspace-dir <dir>",
-        "the workspace (default: found from the current directory)",
-      )
+      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
       .action((_opts, cmd: Command) => printStatus(cmd)),
   );
   report.addCommand(
     new Command("history")
-      .description(
-        "Show the history of snapshots, newest first, with their metrics.",
-      )
+      .description("Show the history of snapshots, newest first, with their metrics.")
       .option("--limit <n>", "show at most this many snapshots", positiveInt)
-      .option(
-        "--workspace-dir <dir>",
-        "the workspace (default: found from the current directory)",
-      )
+      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
       .action(async (opts, cmd: Command) => {
         const ctx = contextFor(cmd);
-        const ws = await openWorkspace(ctx, {
-          workspaceDir: globalOptions(cmd).workspaceDir,
-        });
+        const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         printLines(ctx, historyReport(ws.dir, { limit: opts.limit }));
+      }),
+  );
+  report.addCommand(
+    new Command("lineage")
+      .description("Show the lineage of every resource: the step, source data or code behind each.")
+      .option("--snapshot <tag-or-hash>", "as of this snapshot (default: the current state)", snapshotArg)
+      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .action(async (opts, cmd: Command) => {
+        const ctx = contextFor(cmd);
+        const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+        printLines(ctx, lineageReport(ws.dir, { tagOrHash: opts.snapshot }));
+      }),
+  );
+  report.addCommand(
+    new Command("results")
+      .description("Show a results.json: the current one, or a snapshot's.")
+      .option("--snapshot <tag-or-hash>", "the results of this snapshot", snapshotArg)
+      .option("--resource <name>", "look only in this resource (default: every results resource)")
+      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .action(async (opts, cmd: Command) => {
+        const ctx = contextFor(cmd);
+        const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+        printLines(ctx, await resultsReport(ws, { tagOrHash: opts.snapshot, resourceName: opts.resource }));
+      }),
+  );
+  report.addCommand(
+    new Command("html")
+      .description("Write a self-contained HTML report: history, metric trends, results and lineage.")
+      .argument("<output>", "the HTML file to write")
+      .option("--snapshot <tag-or-hash>", "whose results and lineage to show (default: the newest)", snapshotArg)
+      .option("--baseline <tag-or-hash>", "measure changes from this snapshot (default: the oldest)", snapshotArg)
+      .option("--resource <name>", "the results resource (default: all for results, the first for lineage)")
+      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .action(async (output: string, opts, cmd: Command) => {
+        const ctx = contextFor(cmd);
+        const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+        await writeHtmlReport(ws, output, {
+          tagOrHash: opts.snapshot,
+          baseline: opts.baseline,
+          resourceName: opts.resource,
+        });
       }),
   );
   return report;
@@ -71,19 +96,10 @@ export function reportCommand(): Command {
 /** The deprecated `status` command (use `dws report status`). */
 export function statusCommand(): Command {
   return new Command("status")
-    .description(
-      "Deprecated: use 'dws report status' and 'dws report history'.",
-    )
+    .description("Deprecated: use 'dws report status' and 'dws report history'.")
     .option("--history", "also show the history of snapshots")
-    .option(
-      "--limit <n>",
-      "with --history: show at most this many snapshots",
-      positiveInt,
-    )
-    .option(
-      "--workspace-dir <dir>",
-      "the workspace (default: found from the current directory)",
-    )
+    .option("--limit <n>", "with --history: show at most this many snapshots", positiveInt)
+    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
     .action((opts, cmd: Command) => {
       contextFor(cmd).output.warn(
         "Note: 'dws status' is deprecated; use 'dws report status' and 'dws report history'.",

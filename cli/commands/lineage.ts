@@ -1,0 +1,54 @@
+/**
+ * `dws lineage graph`: draw where a resource's data came from (spec §11).
+ *
+ * @module
+ */
+import { Command, InvalidArgumentError, Option } from "commander";
+import { writeLineageGraph } from "../../core/lineage_graph.ts";
+import { isValidHostname } from "../../core/names.ts";
+import { openWorkspace } from "../../core/workspace.ts";
+import { contextFor, globalOptions } from "../context.ts";
+
+const WS_OPTION = ["--workspace-dir <dir>", "the workspace (default: found from the current directory)"] as const;
+
+/** A `--snapshot` value: a tag or hash (1.6 checks it with the hostname rule). */
+export function snapshotArg(text: string): string {
+  if (!isValidHostname(text)) throw new InvalidArgumentError("expected a snapshot tag or hash");
+  return text;
+}
+
+function pixels(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of pixels");
+  return n;
+}
+
+/** The `lineage` command group. */
+export function lineageCommand(): Command {
+  const lineage = new Command("lineage")
+    .description("Lineage of the workspace's data.")
+    .option(...WS_OPTION);
+  lineage.addCommand(
+    new Command("graph")
+      .description("Draw the lineage of a resource as a self-contained HTML page (or Graphviz dot).")
+      .argument("<output>", "the file to write")
+      .option("--resource <name>", "the resource (default: the first results resource)")
+      .option("--snapshot <tag-or-hash>", "the lineage as of this snapshot (default: the current state)", snapshotArg)
+      .addOption(new Option("--format <format>", "html or dot").choices(["html", "dot"]).default("html"))
+      .option("--width <px>", "width of the drawing in the HTML page", pixels, 1024)
+      .option("--height <px>", "height of the drawing in the HTML page", pixels, 800)
+      .option(...WS_OPTION)
+      .action(async (output: string, opts, cmd: Command) => {
+        const ctx = contextFor(cmd);
+        const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+        writeLineageGraph(ws, output, {
+          resourceName: opts.resource,
+          tagOrHash: opts.snapshot,
+          format: opts.format,
+          width: opts.width,
+          height: opts.height,
+        });
+      }),
+  );
+  return lineage;
+}

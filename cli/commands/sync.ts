@@ -1,0 +1,87 @@
+/**
+ * `dws publish`, `dws push`, `dws pull` and `dws clone`.
+ *
+ * @module
+ */
+import { Command } from "commander";
+import process from "node:process";
+import { cloneWorkspace } from "../../core/clone.ts";
+import { UsageError } from "../../core/errors.ts";
+import { pullWorkspace } from "../../core/pull.ts";
+import { publishWorkspace, pushWorkspace } from "../../core/push.ts";
+import type { SyncSelection } from "../../core/sync_selection.ts";
+import { withWorkspace } from "../../core/workspace.ts";
+import { contextFor, globalOptions } from "../context.ts";
+
+const WS_OPTION = ["--workspace-dir <dir>", "the workspace (default: found from the current directory)"] as const;
+const nameList = (s: string) => s.split(",").map((x) => x.trim()).filter((x) => x);
+
+function selection(opts: { only?: string[]; skip?: string[]; onlyWorkspace?: boolean }): SyncSelection {
+  const given = [opts.only, opts.skip, opts.onlyWorkspace].filter((x) => x !== undefined && x !== false);
+  if (given.length > 1) throw new UsageError("error: use at most one of --only, --skip and --only-workspace");
+  return { only: opts.only, skip: opts.skip, onlyWorkspace: opts.onlyWorkspace };
+}
+
+function withSelection(cmd: Command): Command {
+  return cmd
+    .option("--only <names>", "only these resources (comma list)", nameList)
+    .option("--skip <names>", "all resources but these (comma list)", nameList)
+    .option("--only-workspace", "only the workspace repository, no resources")
+    .option(...WS_OPTION);
+}
+
+/** The `publish` command. */
+export function publishCommand(): Command {
+  return new Command("publish")
+    .description("Set the workspace's origin remote (an empty git repository) and push to it.")
+    .argument("<remote>", "URL of the remote repository")
+    .option("--skip <names>", "resources not to push (comma list)", nameList)
+    .option(...WS_OPTION)
+    .action(async (remote: string, opts, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      await withWorkspace(ctx, (ws) => publishWorkspace(ws, remote, { skip: opts.skip }), {
+        workspaceDir: globalOptions(cmd).workspaceDir,
+        command: "dws publish",
+      });
+    });
+}
+
+/** The `push` command. */
+export function pushCommand(): Command {
+  return withSelection(new Command("push"))
+    .description("Push the workspace and its resources to their origins.")
+    .action(async (opts, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const sel = selection(opts);
+      await withWorkspace(ctx, (ws) => pushWorkspace(ws, sel), {
+        workspaceDir: globalOptions(cmd).workspaceDir,
+        command: "dws push",
+      });
+    });
+}
+
+/** The `pull` command. */
+export function pullCommand(): Command {
+  return withSelection(new Command("pull"))
+    .description("Pull the workspace and its resources; clone resources added elsewhere.")
+    .action(async (opts, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const sel = selection(opts);
+      await withWorkspace(ctx, (ws) => pullWorkspace(ws, sel), {
+        workspaceDir: globalOptions(cmd).workspaceDir,
+        command: "dws pull",
+      });
+    });
+}
+
+/** The `clone` command. */
+export function cloneCommand(): Command {
+  return new Command("clone")
+    .description("Clone a workspace and all its resources from a git remote.")
+    .argument("<repository>", "URL or path of the workspace's git repository")
+    .argument("[directory]", "folder to clone into (default: the workspace's name)")
+    .option("--hostname <name>", "name of this machine, used in snapshot folder names")
+    .action(async (repository: string, directory: string | undefined, opts, cmd: Command) => {
+      await cloneWorkspace(contextFor(cmd), repository, { directory, hostname: opts.hostname, cwd: process.cwd() });
+    });
+}

@@ -1,0 +1,63 @@
+/**
+ * Pushing and pulling a git repository (the workspace or a git resource),
+ * with its git-lfs objects when it uses git-lfs.
+ *
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Context } from "./context.ts";
+import { ConfigurationError } from "./errors.ts";
+import { git } from "./git.ts";
+import { ensureGitLfs, usesGitLfs } from "./git_lfs.ts";
+import { runProgram } from "./subprocess.ts";
+
+/** Refuse repositories that use git-fat (needs Python 2, unmaintained); git-lfs is supported instead. */
+export function checkNoGitFat(repo: string, what: string): void {
+  if (existsSync(join(repo, ".gitfat"))) {
+    throw new ConfigurationError(
+      `${what} at ${repo} uses git-fat, which dws does not support; move its large files to git-lfs`,
+    );
+  }
+}
+
+/**
+ * `git push origin <branch>` (git-lfs objects first when the repository uses lfs).
+ *
+ * @example
+ * ```ts
+ * await pushRepo(ctx, "/ws", { branch: "master", what: "Workspace" });
+ * ```
+ */
+export async function pushRepo(ctx: Context, repo: string, options: { branch: string; what: string }): Promise<void> {
+  checkNoGitFat(repo, options.what);
+  if (usesGitLfs(repo)) {
+    await ensureGitLfs(ctx);
+    await runProgram(ctx, ["git", "lfs", "push", "origin", options.branch], { cwd: repo });
+  }
+  await git(ctx, repo, ["push", "--quiet", "origin", options.branch]);
+}
+
+/** `git pull origin <branch>` (and the git-lfs objects of the new commits). */
+export async function pullRepo(ctx: Context, repo: string, options: { branch: string; what: string }): Promise<void> {
+  checkNoGitFat(repo, options.what);
+  await git(ctx, repo, ["pull", "--quiet", "--no-rebase", "origin", options.branch]);
+  if (usesGitLfs(repo)) {
+    await ensureGitLfs(ctx);
+    await runProgram(ctx, ["git", "lfs", "pull", "origin"], { cwd: repo });
+  }
+}
+
+/** `git clone`, then make sure lfs files are real files (not pointers) when the repository uses lfs. */
+export async function cloneRepo(
+  ctx: Context,
+  url: string,
+  options: { dest: string; cwd: string; branch?: string },
+): Promise<void> {
+  await git(ctx, options.cwd, ["clone", "--quiet", url, options.dest]);
+  checkNoGitFat(options.dest, "Repository");
+  if (usesGitLfs(options.dest)) {
+    await ensureGitLfs(ctx);
+    await runProgram(ctx, ["git", "lfs", "pull", "origin"], { cwd: options.dest });
+  }
+}
