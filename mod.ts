@@ -57,8 +57,13 @@ export { statusReport } from "./core/report_status.ts";
 export {
   type ApiOptions,
   deleteSnapshot,
+  getFilesystemForResource,
+  getLocalPathForResource,
+  getResourceInfo,
   getSnapshotHistory,
   type HistoryEntry,
+  type ResourceFileSystem,
+  type ResourceInfo,
   restore,
   takeSnapshot,
 } from "./core/api.ts";
@@ -72,6 +77,9 @@ export type { SnapshotMetadata } from "./core/models/snapshot_metadata.ts";
 export type { ManifestEntry } from "./core/models/manifest.ts";
 export { computeHashTree, type HashTree, type HashTreeOptions } from "./core/hash_tree.ts";
 export { StatCache } from "./core/stat_cache.ts";
+export { ObjectStore, type PutMethod } from "./core/object_store.ts";
+export type { FileListing, ListedFile } from "./core/models/file_listing.ts";
+export { collectGarbage, type GcOptions, type GcResult } from "./core/gc.ts";
 export { Lineage, LineageBuilder, refForPath, ResultsLineage } from "./core/lineage.ts";
 export {
   certsProvided,
@@ -116,6 +124,8 @@ export {
   addLocalFilesResource,
   type AddRcloneOptions,
   addRcloneResource,
+  type AddS3Options,
+  addS3Resource,
   type RcloneMaster,
   type RcloneSyncMode,
   readApiResourceHash,

@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { addCommand } from "./commands/add.ts";
 import { configCommand } from "./commands/config.ts";
 import { deployCommand } from "./commands/deploy.ts";
+import { gcCommand } from "./commands/gc.ts";
 import { initCommand } from "./commands/init.ts";
 import { lineageCommand } from "./commands/lineage.ts";
 import { reportCommand, statusCommand } from "./commands/report.ts";
@@ -37,6 +38,7 @@ export function dwsProgram(): Command {
       pullCommand(),
       cloneCommand(),
       runCommand(),
+      gcCommand(),
       configCommand(),
       lineageCommand(),
       reportCommand(),

@@ -10,8 +10,8 @@ import { randomUUID } from "node:crypto";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Context } from "./context.ts";
 import { ConfigurationError } from "./errors.ts";
-import { git, gitConfigGet, switchBranch } from "./git.ts";
-import { cloneRepo } from "./git_sync.ts";
+import { git, gitConfigGet, gitSucceeds, switchBranch } from "./git.ts";
+import { checkoutRemoteBranch, cloneRepo } from "./git_sync.ts";
 import { writeLocalParams, writeResourceLocalParams } from "./metadata_store.ts";
 import { readWorkspaceMetadata } from "./metadata_store.ts";
 import { defaultHostname, findParam, validateParam, WORKSPACE_PARAMS } from "./params.ts";
@@ -68,7 +68,8 @@ export async function cloneWorkspace(ctx: Context, repository: string, options: 
   const tmp = target ?? join(parent, randomUUID().replace(/-/g, ""));
   let final = tmp;
   try {
-    await cloneRepo(ctx, repository, { dest: tmp, cwd: parent });
+    await cloneRepo(ctx, repository, { dest: tmp, cwd: parent, what: "Workspace" });
+    if (!isWorkspaceDir(tmp)) await checkoutWorkspaceBranch(ctx, tmp);
     if (!isWorkspaceDir(tmp)) {
       throw new ConfigurationError(`${repository} is not a data workspace (it has no ${DWS_DIR} folder)`);
     }
@@ -117,5 +118,20 @@ export async function cloneWorkspace(ctx: Context, repository: string, options: 
     rmSync(final, { recursive: true, force: true });
     if (final !== tmp) rmSync(tmp, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/**
+ * When the remote's HEAD names no branch with the workspace (a bare remote
+ * whose default branch was never pushed, e.g. a workspace on branch `dws`),
+ * check out the first remote branch that holds `.dataworkspace/config.json`.
+ */
+async function checkoutWorkspaceBranch(ctx: Context, repo: string): Promise<void> {
+  const refs = await git(ctx, repo, ["for-each-ref", "--format=%(refname:short)", "refs/remotes/origin"]);
+  for (const ref of refs.split("\n").map((r) => r.trim()).filter((r) => r && r !== "origin/HEAD" && r !== "origin")) {
+    if (await gitSucceeds(ctx, repo, ["cat-file", "-e", `${ref}:${DWS_DIR}/config.json`])) {
+      await checkoutRemoteBranch(ctx, repo, ref.slice("origin/".length));
+      return;
+    }
   }
 }

@@ -131,7 +131,7 @@ export async function setParam(
   }
   const def = findParam(r.type.params, name, `'${r.type.name}' resource`);
   const value = parseParam(def, options.value);
-  await ws.setResourceParam(resource, def, value);
+  if (!(await r.setStateParam?.(name, value))) await ws.setResourceParam(resource, def, value);
   if (def.scope === "global") await ws.save(`Update of resource '${resource}' parameter ${name}`);
   return `Successfully set resource '${resource}' ${def.scope} parameter '${name}' to ${pythonRepr(value)}.`;
 }

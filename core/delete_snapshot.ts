@@ -10,13 +10,40 @@ import { UserAbort } from "./errors.ts";
 import { git, isTracked } from "./git.ts";
 import { manifestPath } from "./models/manifest.ts";
 import { metadataPath } from "./models/snapshot_metadata.ts";
-import { findSnapshot } from "./snapshot_store.ts";
+import type { SnapshotMetadata } from "./models/snapshot_metadata.ts";
+import { findSnapshot, readAllSnapshotMetadata, readManifest } from "./snapshot_store.ts";
 import type { Workspace } from "./workspace.ts";
 
 /** Options of {@link deleteWorkspaceSnapshot}. */
 export interface DeleteSnapshotOptions {
   /** Also delete the snapshot's results folders (default true). */
   includeResources?: boolean;
+}
+
+/**
+ * Let each resource recorded in the snapshot forget what it keeps for it
+ * (S3: its snapshot file), unless another snapshot records the same
+ * restore hash for that resource and so still needs it.
+ */
+async function deleteResourceSnapshotData(ws: Workspace, md: SnapshotMetadata): Promise<void> {
+  const manifest = existsSync(join(ws.dir, manifestPath(md.hash))) ? readManifest(ws.dir, md.hash) : [];
+  let others: SnapshotMetadata[] | undefined;
+  for (const r of ws.resources) {
+    const entry = manifest.find((e) => e.name === r.name);
+    if (!r.snapshots?.deleteSnapshot || (!entry && !(r.name in md.restoreHashes))) continue;
+    const hashes = { compareHash: entry?.hash ?? null, restoreHash: md.restoreHashes[r.name] ?? null };
+    others ??= readAllSnapshotMetadata(ws.dir).filter((m) => m.hash !== md.hash);
+    const user = hashes.restoreHash === null
+      ? undefined
+      : others.find((m) => m.restoreHashes[r.name] === hashes.restoreHash);
+    if (user) {
+      ws.ctx.output.info(
+        `Keeping the snapshot data of resource ${r.name}: snapshot ${user.hash.slice(0, 7)} also uses it.`,
+      );
+      continue;
+    }
+    await r.snapshots.deleteSnapshot(hashes);
+  }
 }
 
 /**
@@ -43,6 +70,7 @@ export async function deleteWorkspaceSnapshot(
       if (r.role !== "results" || !(r.name in md.restoreHashes) || !r.snapshots) continue;
       await r.snapshots.deleteSnapshotFolder(md.relativeDestinationPath);
     }
+    await deleteResourceSnapshotData(ws, md);
   }
   const files = [manifestPath(md.hash), metadataPath(md.hash)];
   for (const f of files) {

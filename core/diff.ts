@@ -36,8 +36,9 @@ export interface SnapshotDiff {
 export function diffSnapshots(wsDir: string, snapshots: { a: string; b: string }): SnapshotDiff {
   const ma = findSnapshot(wsDir, snapshots.a);
   const mb = findSnapshot(wsDir, snapshots.b);
-  const ra = new Map(readManifest(wsDir, ma.hash).map((e) => [e.name, e.hash]));
-  const rb = new Map(readManifest(wsDir, mb.hash).map((e) => [e.name, e.hash]));
+  const key = (e: { hash: string | null; content_hash?: unknown }) => `${e.hash}/${e.content_hash ?? ""}`;
+  const ra = new Map(readManifest(wsDir, ma.hash).map((e) => [e.name, key(e)]));
+  const rb = new Map(readManifest(wsDir, mb.hash).map((e) => [e.name, key(e)]));
   const names = (m: Map<string, unknown>) => [...m.keys()];
   return {
     hashA: ma.hash,

@@ -41,23 +41,47 @@ export async function pushRepo(ctx: Context, repo: string, options: { branch: st
 /** `git pull origin <branch>` (and the git-lfs objects of the new commits). */
 export async function pullRepo(ctx: Context, repo: string, options: { branch: string; what: string }): Promise<void> {
   checkNoGitFat(repo, options.what);
+  // Without git-lfs the checkout of lfs files would fail half-way: check first.
+  if (usesGitLfs(repo)) await ensureGitLfs(ctx);
   await git(ctx, repo, ["pull", "--quiet", "--no-rebase", "origin", options.branch]);
-  if (usesGitLfs(repo)) {
-    await ensureGitLfs(ctx);
-    await runProgram(ctx, ["git", "lfs", "pull", "origin"], { cwd: repo });
-  }
+  await fetchLfsFiles(ctx, repo);
 }
 
-/** `git clone`, then make sure lfs files are real files (not pointers) when the repository uses lfs. */
+/**
+ * git options that check lfs files out as their pointer text, so a checkout
+ * works even when git-lfs is missing; {@link fetchLfsFiles} then fills them in.
+ */
+const NO_LFS_SMUDGE = ["-c", "filter.lfs.smudge=", "-c", "filter.lfs.process=", "-c", "filter.lfs.required=false"];
+
+/** When the repository uses git-lfs: make sure git-lfs is set up, then replace lfs pointers by their files. */
+export async function fetchLfsFiles(ctx: Context, repo: string): Promise<void> {
+  if (!usesGitLfs(repo)) return;
+  await ensureGitLfs(ctx);
+  await runProgram(ctx, ["git", "lfs", "pull", "origin"], { cwd: repo });
+}
+
+/**
+ * `git clone`, then make sure lfs files are real files (not pointers) when
+ * the repository uses lfs (a missing git-lfs is reported after the clone,
+ * not as a failed checkout).
+ *
+ * @example
+ * ```ts
+ * await cloneRepo(ctx, "/remotes/code.git", { dest: "/ws/code", cwd: "/ws" });
+ * ```
+ */
 export async function cloneRepo(
   ctx: Context,
   url: string,
-  options: { dest: string; cwd: string; branch?: string },
+  options: { dest: string; cwd: string; what?: string },
 ): Promise<void> {
-  await git(ctx, options.cwd, ["clone", "--quiet", url, options.dest]);
-  checkNoGitFat(options.dest, "Repository");
-  if (usesGitLfs(options.dest)) {
-    await ensureGitLfs(ctx);
-    await runProgram(ctx, ["git", "lfs", "pull", "origin"], { cwd: options.dest });
-  }
+  await git(ctx, options.cwd, [...NO_LFS_SMUDGE, "clone", "--quiet", url, options.dest]);
+  checkNoGitFat(options.dest, options.what ?? "Repository");
+  await fetchLfsFiles(ctx, options.dest);
+}
+
+/** Check out `origin/<branch>` as the new local `branch` of a fresh clone (lfs files included). */
+export async function checkoutRemoteBranch(ctx: Context, repo: string, branch: string): Promise<void> {
+  await git(ctx, repo, [...NO_LFS_SMUDGE, "checkout", "--quiet", "-b", branch, `origin/${branch}`]);
+  await fetchLfsFiles(ctx, repo);
 }

@@ -9,6 +9,7 @@ import { chmodSync, existsSync, lstatSync, readdirSync, readlinkSync, type Stats
 import { join } from "node:path";
 import { hashFiles, type HashJob } from "./hash_pool.ts";
 import { sha1Hex } from "./hashing.ts";
+import type { FileListing, ListedFile } from "./models/file_listing.ts";
 import { type HashTreeEntry, hashTreeOf } from "./models/hash_tree.ts";
 import type { Output } from "./output.ts";
 import type { StatCache } from "./stat_cache.ts";
@@ -26,6 +27,8 @@ export interface HashTreeOptions {
   output?: Output;
   /** Label for progress lines. */
   label?: string;
+  /** Also return the folder's exact layout (content SHA-1 of every file, even in size mode). */
+  listing?: boolean;
 }
 
 /** A computed hash tree. */
@@ -40,6 +43,10 @@ export interface HashTree {
   bytes: number;
   /** Files whose content was read (cache misses). */
   hashedFiles: number;
+  /** The layout with content hashes, when asked for. */
+  listing?: FileListing;
+  /** Absolute path of each listed file, by relative path (to store their content). */
+  sources?: Map<string, string>;
   /** Bytes read (cache misses). */
   hashedBytes: number;
 }
@@ -47,8 +54,6 @@ export interface HashTree {
 interface DirNode {
   entries: HashTreeEntry[];
   dirs: [string, DirNode][];
-  /** Files whose content hash is still to be computed. */
-  pending: { entry: HashTreeEntry; rel: string; st: Stats }[];
 }
 
 function formatBytes(n: number): string {
@@ -66,30 +71,46 @@ function formatBytes(n: number): string {
  */
 export async function computeHashTree(root: string, options: HashTreeOptions): Promise<HashTree> {
   const ignore = new Set(options.ignore ?? []);
-  const jobs: (HashJob & { entry: HashTreeEntry; rel: string; st: Stats })[] = [];
+  // A file whose content hash is computed: where the hash goes (tree entry and/or listing).
+  type Job = HashJob & { entry?: HashTreeEntry; listed?: ListedFile; rel: string; st: Stats };
+  const jobs: Job[] = [];
+  const listing: FileListing | undefined = options.listing ? { files: [], links: [], emptyDirs: [] } : undefined;
+  const sources = options.listing ? new Map<string, string>() : undefined;
   let files = 0;
   let bytes = 0;
   const walk = (dir: string, rel: string): DirNode => {
-    const node: DirNode = { entries: [], dirs: [], pending: [] };
-    for (const d of readdirSync(dir, { withFileTypes: true })) {
+    const node: DirNode = { entries: [], dirs: [] };
+    const dirents = readdirSync(dir, { withFileTypes: true });
+    if (dirents.length === 0 && rel) listing?.emptyDirs.push(rel);
+    for (const d of dirents) {
       const full = join(dir, d.name);
       const r = rel ? `${rel}/${d.name}` : d.name;
       if (d.isSymbolicLink()) {
-        node.entries.push({ name: d.name, kind: "link", hash: sha1Hex(readlinkSync(full)) });
+        const target = readlinkSync(full);
+        node.entries.push({ name: d.name, kind: "link", hash: sha1Hex(target) });
+        listing?.links.push([r, target]);
       } else if (d.isDirectory()) {
         if (!ignore.has(d.name)) node.dirs.push([d.name, walk(full, r)]);
       } else if (d.isFile()) {
         const st = lstatSync(full);
         files++;
         bytes += st.size;
-        if (!options.computeHash) {
-          node.entries.push({ name: d.name, kind: "blob", hash: String(st.size) });
-          continue;
-        }
-        const cached = options.cache?.lookup(r, st);
-        const entry: HashTreeEntry = { name: d.name, kind: "blob", hash: cached ?? "" };
+        const cached = options.computeHash || listing ? options.cache?.lookup(r, st) : undefined;
+        const entry: HashTreeEntry = {
+          name: d.name,
+          kind: "blob",
+          hash: options.computeHash ? cached ?? "" : String(st.size),
+        };
         node.entries.push(entry);
-        if (cached === undefined) jobs.push({ path: full, size: st.size, entry, rel: r, st });
+        let listed: ListedFile | undefined;
+        if (listing) {
+          listed = { path: r, sha1: cached ?? "", mode: st.mode & 0o7777, size: st.size };
+          listing.files.push(listed);
+          sources!.set(r, full);
+        }
+        if ((options.computeHash || listing) && cached === undefined) {
+          jobs.push({ path: full, size: st.size, entry: options.computeHash ? entry : undefined, listed, rel: r, st });
+        }
       }
       // Sockets, FIFOs and devices are not data: skipped.
     }
@@ -120,7 +141,8 @@ export async function computeHashTree(root: string, options: HashTreeOptions): P
   const hashes = await hashFiles(jobs, { onDone });
   options.output?.progress(undefined);
   jobs.forEach((job, i) => {
-    job.entry.hash = hashes[i];
+    if (job.entry) job.entry.hash = hashes[i];
+    if (job.listed) job.listed.sha1 = hashes[i];
     options.cache?.store(job.rel, job.st, hashes[i], startedAt);
   });
 
@@ -133,7 +155,7 @@ export async function computeHashTree(root: string, options: HashTreeOptions): P
     return hash;
   };
   const rootHash = finish(top);
-  return { rootHash, trees, files, bytes, hashedFiles: jobs.length, hashedBytes };
+  return { rootHash, trees, files, bytes, hashedFiles: jobs.length, hashedBytes, listing, sources };
 }
 
 /**

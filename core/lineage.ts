@@ -81,6 +81,7 @@ export class LineageBuilder {
   #results?: { dir: string; description?: string };
   #commandLine: string[] | null = null;
   #context?: ContextOptions;
+  #startTime?: Date;
 
   /** A step run as a script: name from the script file, command line recorded, the script as code. */
   asScriptStep(): this {
@@ -153,6 +154,12 @@ export class LineageBuilder {
     return this;
   }
 
+  /** When the step started (default: when {@link LineageBuilder.eval} runs), e.g. when a model began training. */
+  withStartTime(start: Date): this {
+    this.#startTime = start;
+    return this;
+  }
+
   /** Where messages go (default: console, batch mode). */
   withContext(options: ContextOptions): this {
     this.#context = options;
@@ -202,8 +209,8 @@ export class LineageBuilder {
     if (!stepName) throw new ConfigurationError("The step has no name: use withStepName() or asScriptStep()");
     const inputRefs = (this.#inputs ?? []).map((i) => typeof i === "string" ? refForPath(ws, i) : validateRef(ws, i));
     checkNoCovering(inputRefs, "Input");
-    const now = new Date();
-    const startTime = isoTimestamp(now, micros());
+    const now = this.#startTime ?? new Date();
+    const startTime = isoTimestamp(now, this.#startTime ? undefined : micros());
     const comment = `Step ${stepName} at ${startTime.replace("T", " ")}`;
     const cwdRef = tryRef(ws, process.cwd());
 

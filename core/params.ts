@@ -164,6 +164,14 @@ export const WORKSPACE_PARAMS: readonly ParamDef[] = [
     type: stringType,
   },
   {
+    name: "object_store.remote",
+    scope: "global",
+    defaultValue: null,
+    optional: true,
+    help: "Where dws push/pull keep data objects: s3://bucket/prefix or an rclone remote:path",
+    type: stringType,
+  },
+  {
     name: "hostname",
     scope: "local",
     defaultValue: null, // computed: see paramDefault
@@ -177,6 +185,14 @@ export const WORKSPACE_PARAMS: readonly ParamDef[] = [
     defaultValue: null,
     optional: true,
     help: "Scratch folder outside the workspace, as an absolute path",
+    type: absolutePathType,
+  },
+  {
+    name: "object_store.directory",
+    scope: "local",
+    defaultValue: null,
+    optional: true,
+    help: "Folder of the object store on this machine (default: objects/ in the scratch folder)",
     type: absolutePathType,
   },
 ];

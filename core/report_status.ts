@@ -4,6 +4,7 @@
  * @module
  */
 import { ROLES } from "./names.ts";
+import { ObjectStore } from "./object_store.ts";
 import { pythonStr } from "./python_format.ts";
 import { formatTable } from "./table.ts";
 import type { Workspace } from "./workspace.ts";
@@ -39,5 +40,16 @@ export function statusReport(ws: Workspace): string[] {
   );
   const empty = ROLES.filter((role) => !ws.resources.some((r) => r.role === role));
   if (empty.length) lines.push(`No resources for the following roles: ${empty.join(", ")}.`);
+  const store = new ObjectStore(ws.objectStoreDir());
+  const { objects, bytes } = store.size();
+  if (objects) lines.push(`Object store: ${objects} objects, ${formatBytes(bytes)} in ${store.dir}`);
   return lines;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1e9
+    ? `${(n / 1e9).toFixed(2)} GB`
+    : n >= 1e6
+    ? `${(n / 1e6).toFixed(1)} MB`
+    : `${(n / 1e3).toFixed(1)} KB`;
 }

@@ -9,7 +9,7 @@ import type { Context } from "./context.ts";
 import type { ResourceEntry } from "./models/resources_file.ts";
 import type { Role } from "./names.ts";
 import type { ParamDef } from "./params.ts";
-import type { JsonObject } from "./python_format.ts";
+import type { JsonObject, JsonValue } from "./python_format.ts";
 
 /** What a resource may ask of the workspace it belongs to. */
 export interface WorkspaceHandle {
@@ -21,6 +21,8 @@ export interface WorkspaceHandle {
   branch(): Promise<string>;
   /** Absolute path of the workspace scratch folder. */
   scratchDir(): string;
+  /** Absolute path of the object store that keeps snapshot contents of data folders. */
+  objectStoreDir(): string;
 }
 
 /** Hashes a resource records in a snapshot. */
@@ -29,6 +31,11 @@ export interface SnapshotHashes {
   compareHash: string | null;
   /** What restore needs to bring this state back; null when it cannot be restored. */
   restoreHash: string | null;
+  /**
+   * A hash of the exact content when the compare hash does not determine it
+   * (size-only hash trees); recorded in the manifest as `content_hash`.
+   */
+  contentHash?: string;
 }
 
 /** Taking and restoring snapshots. */
@@ -51,6 +58,12 @@ export interface SnapshotOps {
   restore(restoreHash: string): Promise<void>;
   /** Remove a snapshot's results folder (`relativeDestinationPath`) from the resource. */
   deleteSnapshotFolder(relativeDestinationPath: string): Promise<void>;
+  /**
+   * Forget what the resource itself keeps for a deleted workspace snapshot
+   * (e.g. the S3 snapshot file); called for every resource recorded in it,
+   * unless another snapshot still records the same restore hash.
+   */
+  deleteSnapshot?(hashes: SnapshotHashes): Promise<void>;
 }
 
 /** Sharing the resource's state with its remote. */
@@ -77,6 +90,10 @@ export interface FileAccess {
   isFile(path: string): Promise<boolean>;
   /** True if `path` is a folder. */
   isDir(path: string): Promise<boolean>;
+  /** Write a file, for types whose data dws may change (S3); refused while a snapshot is selected. */
+  writeFile?(path: string, data: Uint8Array | string): Promise<void>;
+  /** Delete a file, for types whose data dws may change (S3); refused while a snapshot is selected. */
+  remove?(path: string): Promise<void>;
 }
 
 /** A resource of a workspace. */
@@ -99,6 +116,12 @@ export interface Resource {
   readonly sync?: SyncOps;
   /** Read access to the files, when the type has files. */
   readonly files?: FileAccess;
+  /**
+   * Set a parameter the resource keeps in its own state rather than in the
+   * metadata files (e.g. the snapshot an S3 resource is pinned to); returns
+   * false for ordinary parameters, which `dws config` stores itself.
+   */
+  setStateParam?(name: string, value: JsonValue): Promise<boolean>;
 }
 
 /** A kind of resource, registered under its `resource_type`. */

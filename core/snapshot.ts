@@ -318,6 +318,8 @@ function manifestFor(ws: Workspace, hashes: Map<string, SnapshotHashes>): { hash
   const entries: ManifestEntry[] = ws.resources.map((r) => ({
     ...r.params,
     hash: hashes.get(r.name)?.compareHash ?? null,
+    // Sizes alone cannot tell two contents apart; the stored content's listing can.
+    ...(hashes.get(r.name)?.contentHash ? { content_hash: hashes.get(r.name)!.contentHash! } : {}),
   }));
   return serializeManifest(entries);
 }

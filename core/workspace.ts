@@ -209,6 +209,12 @@ export class Workspace implements WorkspaceHandle {
     return join(this.dir, typeof rel === "string" ? rel : "scratch");
   }
 
+  /** Absolute path of the object store (snapshot contents of data folders). */
+  objectStoreDir(): string {
+    const dir = this.getParam("object_store.directory");
+    return typeof dir === "string" ? dir : join(this.scratchDir(), "objects");
+  }
+
   /** The workspace repository's branch. */
   async branch(): Promise<string> {
     const stored = this.getParam("dws_git_branch");

@@ -16,13 +16,17 @@ import {
   registerResource,
   suggestResourceName,
 } from "../core/add.ts";
-import { ConfigurationError } from "../core/errors.ts";
+import { ConfigurationError, UserAbort } from "../core/errors.ts";
 import { localFileAccess } from "../core/file_access.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
 import { absolutePathType, boolType, exportParam, importedParam, type ParamDef, stringType } from "../core/params.ts";
 import { registerResourceType } from "../core/registry.ts";
 import { gitAdd, gitDirOf } from "../core/git.ts";
-import { computeHashTree, writeHashTreeFiles } from "../core/hash_tree.ts";
+import { applyFolderRestore, planFolderRestore } from "../core/folder_restore.ts";
+import { computeHashTree, type HashTree, writeHashTreeFiles } from "../core/hash_tree.ts";
+import { sha1Hex } from "../core/hashing.ts";
+import { parseFileListing, serializeFileListing } from "../core/models/file_listing.ts";
+import { ObjectStore } from "../core/object_store.ts";
 import type { Resource, ResourceType, SnapshotOps, WorkspaceHandle } from "../core/resource.ts";
 import { StatCache } from "../core/stat_cache.ts";
 import type { Workspace } from "../core/workspace.ts";
@@ -137,24 +141,44 @@ export function hashTreeSnapshotOps(
     }
     return localPath;
   };
+  // Data folders keep their content in the object store so restore can bring it back
+  // (results only move into snapshot folders and are never restored).
+  const useStore = entry.role !== "results";
+  const store = () => new ObjectStore(ws.objectStoreDir());
   // The tree computed by currentHashes() is reused by snapshot() in the same run.
   let computed: Awaited<ReturnType<typeof computeHashTree>> | undefined;
   const tree = async () => {
     if (computed) return computed;
-    const cache = computeHash ? StatCache.load(statCachePath(ws.dir, entry.name)) : undefined;
+    const cache = computeHash || useStore ? StatCache.load(statCachePath(ws.dir, entry.name)) : undefined;
     const t = await computeHashTree(folder(), {
       computeHash,
       cache,
       output: ctx.output,
       label: `Hashing ${entry.name}`,
+      listing: useStore,
     });
     cache?.save();
     return computed = t;
   };
+  const listingKey = (t: HashTree) => (t.listing ? sha1Hex(serializeFileListing(t.listing)) : null);
+  const readListing = (key: string) => {
+    const s = store();
+    if (!s.has(key)) {
+      throw new ConfigurationError(
+        `Resource '${entry.name}': the snapshot's file listing ${key.slice(0, 8)} is not in the object store ` +
+          `(${s.dir}); run 'dws pull' to fetch it`,
+      );
+    }
+    return parseFileListing(new TextDecoder().decode(s.read(key)), `object ${key}`);
+  };
   return {
     snapshotPrecheck: () => Promise.resolve(void folder()),
     async currentHashes() {
-      return { compareHash: (await tree()).rootHash, restoreHash: null };
+      const t = await tree();
+      const key = listingKey(t);
+      // Contents not stored yet: a real snapshot must run to store them.
+      if (key !== null && !store().has(key)) return undefined;
+      return { compareHash: t.rootHash, restoreHash: key, contentHash: computeHash ? undefined : key ?? undefined };
     },
     async snapshot() {
       const t = await tree();
@@ -162,14 +186,60 @@ export function hashTreeSnapshotOps(
       const dir = join(ws.dir, rel);
       mkdirSync(dir, { recursive: true });
       if (writeHashTreeFiles(dir, t.trees).length) await gitAdd(ctx, ws.dir, [rel]);
+      let restoreHash: string | null = null;
+      if (t.listing) {
+        const s = store();
+        let stored = 0;
+        let storedBytes = 0;
+        let last = 0;
+        for (const f of t.listing.files) {
+          if (s.putFile(t.sources!.get(f.path)!, { key: f.sha1 }) !== "present") {
+            stored++;
+            storedBytes += f.size;
+          }
+          if (Date.now() - last > 200) {
+            last = Date.now();
+            ctx.output.progress(`Storing ${entry.name}: ${stored} new objects, ${(storedBytes / 1e6).toFixed(1)} MB`);
+          }
+        }
+        ctx.output.progress(undefined);
+        restoreHash = s.putBytes(serializeFileListing(t.listing));
+        ctx.output.debug(`${entry.name}: stored ${stored} new objects (${storedBytes} bytes) in ${s.dir}`);
+      }
       ctx.output.debug(
         `${entry.name}: ${t.files} files, ${t.bytes} bytes; read ${t.hashedFiles} files (${t.hashedBytes} bytes)`,
       );
-      return { compareHash: t.rootHash, restoreHash: null };
+      return { compareHash: t.rootHash, restoreHash, contentHash: computeHash ? undefined : restoreHash ?? undefined };
     },
-    restorePrecheck: () =>
-      Promise.reject(new ConfigurationError(`Resource '${entry.name}' has no restore hash and cannot be restored`)),
-    restore: () => Promise.reject(new ConfigurationError(`Resource '${entry.name}' cannot be restored`)),
+    restorePrecheck(hash) {
+      const listing = readListing(hash);
+      const s = store();
+      const missing = listing.files.filter((f) => !s.has(f.sha1));
+      if (missing.length) {
+        throw new ConfigurationError(
+          `Resource '${entry.name}': ${missing.length} file(s) of the snapshot are not in the object store ` +
+            `(${s.dir}); run 'dws pull' to fetch them`,
+        );
+      }
+      return Promise.resolve();
+    },
+    async restore(hash) {
+      const root = localPath ?? folder();
+      const cache = StatCache.load(statCachePath(ws.dir, entry.name));
+      const plan = planFolderRestore(root, readListing(hash), { cache });
+      const extra = plan.remove.length;
+      if (extra && !ctx.batch) {
+        const ok = await ctx.prompter.confirm(
+          `Restoring '${entry.name}' removes ${extra} file(s) or folder(s) added since the snapshot. Continue?`,
+          false,
+        );
+        if (!ok) throw new UserAbort();
+      }
+      applyFolderRestore(root, plan, store());
+      ctx.output.info(
+        `Restored ${entry.name}: ${plan.write.length} file(s) written, ${extra} removed, ${plan.chmod.length} mode(s) fixed`,
+      );
+    },
     deleteSnapshotFolder(dest) {
       const target = join(folder(), dest);
       rmSync(target, { recursive: true, force: true });

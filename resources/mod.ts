@@ -3,6 +3,10 @@
  *
  * @module
  */
+import type { Resource } from "../core/resource.ts";
+import type { Workspace } from "../core/workspace.ts";
+import { registerLazyResourceType } from "../core/registry.ts";
+import type { AddS3Options } from "./s3.ts";
 export { type AddGitOptions, addGitResource, gitType } from "./git.ts";
 export { type AddGitSubdirectoryOptions, addGitSubdirectoryResource, gitSubdirectoryType } from "./git_subdirectory.ts";
 export { type AddLocalFilesOptions, addLocalFilesResource, hashTreeDir, localFilesType } from "./local_files.ts";
@@ -15,3 +19,21 @@ export {
   rcloneType,
 } from "./rclone.ts";
 export { addApiResource, apiResourceType, readApiResourceHash, writeApiResourceHash } from "./api_resource.ts";
+export type { AddS3Options } from "./s3.ts";
+
+// S3 is registered lazily: its module (and the AWS SDK it loads on first use) is
+// imported only when a workspace has an s3 resource or `dws add s3` runs.
+registerLazyResourceType("s3", async () => (await import("./s3.ts")).s3Type);
+
+/**
+ * Add a versioned S3 bucket as a resource (`dws add s3`); loads the S3
+ * support on first use.
+ *
+ * @example
+ * ```ts
+ * await addS3Resource(ws, "my-data", { role: "source-data", endpointUrl: "http://127.0.0.1:9000" });
+ * ```
+ */
+export async function addS3Resource(ws: Workspace, bucket: string, options: AddS3Options = {}): Promise<Resource> {
+  return (await import("./s3.ts")).addS3Resource(ws, bucket, options);
+}

@@ -1,5 +1,5 @@
 /**
- * `dws add git|local-files|rclone|api-resource`.
+ * `dws add git|local-files|rclone|api-resource|s3`.
  *
  * @module
  */
@@ -7,7 +7,13 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import process from "node:process";
 import { parseRole } from "../../core/names.ts";
 import { withWorkspace } from "../../core/workspace.ts";
-import { addApiResource, addGitResource, addLocalFilesResource, addRcloneResource } from "../../resources/mod.ts";
+import {
+  addApiResource,
+  addGitResource,
+  addLocalFilesResource,
+  addRcloneResource,
+  addS3Resource,
+} from "../../resources/mod.ts";
 import { contextFor, globalOptions } from "../context.ts";
 
 const ROLE_HELP = "role of the resource: source-data, intermediate-data, code, results (or s, i, c, r)";
@@ -103,6 +109,25 @@ export function addCommand(): Command {
         await withWorkspace(ctx, (ws) => addApiResource(ws, opts), {
           workspaceDir: globalOptions(cmd).workspaceDir,
           command: "dws add api-resource",
+        });
+      }),
+  );
+  add.addCommand(
+    new Command("s3")
+      .description(
+        "Add a versioned S3 bucket; snapshots record object versions. Credentials come from the AWS " +
+          "environment/config, never from the workspace.",
+      )
+      .argument("<bucket>", "name of the bucket (versioning must be enabled)")
+      .option("--role <role>", "source-data, intermediate-data or code (or s, i, c)", roleArg)
+      .option("--name <name>", "short, unique name for the resource (default: the bucket name)")
+      .option("--endpoint-url <url>", "S3-compatible endpoint, e.g. http://127.0.0.1:9000 (default: AWS)")
+      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .action(async (bucket: string, opts, cmd: Command) => {
+        const ctx = contextFor(cmd);
+        await withWorkspace(ctx, (ws) => addS3Resource(ws, bucket, opts), {
+          workspaceDir: globalOptions(cmd).workspaceDir,
+          command: "dws add s3",
         });
       }),
   );

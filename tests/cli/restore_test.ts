@@ -89,7 +89,9 @@ Deno.test("restore brings git and git-subdirectory resources back (binary files 
   assert.equal(await git(sb, repo, "status", "--porcelain"), "");
   const md1 = metadata(ws, h1);
   const wsS1 = (md1.restore_hashes as Record<string, string>).code;
-  assert.deepEqual(md1.restore_hashes, { code: wsS1, results: wsS1, srcrepo: repoS1, lf: null });
+  const lfS1 = (md1.restore_hashes as Record<string, string>).lf;
+  assert.match(lfS1, /^[0-9a-f]{40}$/, "local-files get a restore hash: their file listing in the object store");
+  assert.deepEqual(md1.restore_hashes, { code: wsS1, results: wsS1, srcrepo: repoS1, lf: lfS1 });
 
   // An uncommitted change in the repository is committed before the restore.
   writeFileSync(join(repo, "README.md"), "# dirty\n");
@@ -99,16 +101,18 @@ Deno.test("restore brings git and git-subdirectory resources back (binary files 
     [
       "Skipping the restore of the following result resources, which are left in their latest state: results",
       `Restoring snapshot ${h1} (S1)`,
-      "  Resources to restore: code, srcrepo",
-      "  Resources to leave: lf, results",
-      `Restored 2 resource(s) to snapshot ${h1.slice(0, 7)}.`,
+      "  Resources to restore: code, srcrepo, lf",
+      "  Resources to leave: results",
+      "Restored lf: 0 file(s) written, 1 removed, 0 mode(s) fixed",
+      `Restored 3 resource(s) to snapshot ${h1.slice(0, 7)}.`,
       "",
     ].join("\n"),
   );
-  assert.equal(r.stderr, "Resources have been added to workspace since restore, will leave them as-is: lf\n");
+  assert.equal(r.stderr, "");
   assertS1Repo(repo);
   assertS1Code(ws);
-  assert.equal(readText(join(data, "more.csv")), "c,d\n", "local-files are left as they are");
+  assert.ok(!existsSync(join(data, "more.csv")), "local-files come back from the object store: more.csv is gone");
+  assert.equal(readText(join(data, "d.csv")), "a,b\n");
 
   // HEAD moved forward: a revert commit on top of the history, nothing lost.
   const subjects = await logSubjects(sb, repo);
@@ -127,7 +131,8 @@ Deno.test("restore brings git and git-subdirectory resources back (binary files 
 
   // Back to S2, by hash, leaving code at S1.
   const leave = await dwsOk(sb, ["--batch", "restore", "--leave", "code", h2], { cwd: ws });
-  assert.match(leave.stdout, /^ {2}Resources to restore: srcrepo\n {2}Resources to leave: code, lf, results\n/m);
+  assert.match(leave.stdout, /^ {2}Resources to restore: srcrepo, lf\n {2}Resources to leave: code, results\n/m);
+  assert.equal(readText(join(data, "more.csv")), "c,d\n", "S2's local files are back");
   assertS2Repo(repo);
   assertS1Code(ws);
 
@@ -148,14 +153,18 @@ Deno.test("restore brings git and git-subdirectory resources back (binary files 
 Deno.test("restore errors: --only/--leave names, strict mode, results, both options; nothing changes", async () => {
   using sb = sandbox();
   const { ws, repo, data } = await twoSnapshots(sb);
+  // A resource added after the snapshots has nothing to restore.
+  const late = join(sb.dir, "late");
+  mkdirSync(late);
+  await dwsOk(sb, ["--batch", "add", "local-files", "--role", "source-data", late], { cwd: ws });
   const also = [repo, data];
   // Some uncommitted work that a failed restore must not commit or lose.
   writeFileSync(join(ws, "code", "a.py"), "a = 99\n");
   writeFileSync(join(repo, "README.md"), "# work in progress\n");
 
-  await expectFailure(sb, ws, ["--batch", "restore", "--only", "lf", "S1"], {
+  await expectFailure(sb, ws, ["--batch", "restore", "--only", "late", "S1"], {
     stderr:
-      /^Configuration error: Resources have been added to workspace since restore, and strict mode enabled\. Added resources: lf$/,
+      /^Configuration error: Resources have been added to workspace since restore, and strict mode enabled\. Added resources: late$/,
     also,
   });
   await expectFailure(sb, ws, ["--batch", "restore", "--only", "code,results", "S1"], {
@@ -169,7 +178,7 @@ Deno.test("restore errors: --only/--leave names, strict mode, results, both opti
   });
   await expectFailure(sb, ws, ["--batch", "restore", "--strict", "--leave", "results", "S1"], {
     stderr:
-      /^Configuration error: Resources have been added to workspace since restore, and strict mode enabled\. Added resources: lf$/,
+      /^Configuration error: Resources have been added to workspace since restore, and strict mode enabled\. Added resources: late$/,
     also,
   });
   await expectFailure(sb, ws, ["--batch", "restore", "--only", "nope,code,other", "S1"], {
@@ -194,7 +203,7 @@ Deno.test("restore errors: --only/--leave names, strict mode, results, both opti
     also,
   });
   // Interactive: "n" aborts.
-  const no = await expectFailure(sb, ws, ["restore", "--leave", "lf", "S1"], {
+  const no = await expectFailure(sb, ws, ["restore", "--leave", "lf,late", "S1"], {
     stdin: "n\n",
     stderr: /^Not a positive response, exiting without doing anything$/,
     also,

@@ -150,11 +150,11 @@ Deno.test("export/import: local-files — lineage.json at the root, imported els
   const wsB = await consumer(sb);
   await importAndUse(sb, wsB, "local-files", shared, exported);
 
-  // A's next snapshot replaces the stale file. Sizes unchanged (size hash tree): the data matches S1, the
-  // snapshot only adds a tag, and lineage.json (removed before hashing) is still written again.
+  // A's next snapshot replaces the stale file. Sizes are unchanged, but the stored content differs
+  // (the manifest's content_hash), so this is a new snapshot.
   await script(sb, wsA, "produce.ts", out, "--scale", "3");
   const s2 = await dwsOk(sb, ["snapshot", "S2"], { cwd: wsA });
-  assert.match(s2.stdout, /already exists, updating metadata/);
+  assert.match(s2.stdout, /tagged with 'S2', hash is [0-9a-f]{40}\./);
   assert.match(s2.stdout, /^Exported lineage for shared-data to lineage\.json$/m);
   let again = readJson(join(shared, "lineage.json")) as Json;
   assert.deepEqual(again.lineages[0].parameters, { scale: 3 });

@@ -180,8 +180,10 @@ Deno.test("WORKSPACE_PARAMS: spec §2 order, scopes and defaults", () => {
       ["results.move_exclude_files", "global", false],
       ["scratch_directory", "global", true],
       ["dws_git_branch", "global", true],
+      ["object_store.remote", "global", true],
       ["hostname", "local", false],
       ["local_scratch_directory", "local", true],
+      ["object_store.directory", "local", true],
     ],
   );
 });

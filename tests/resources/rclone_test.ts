@@ -323,10 +323,14 @@ Deno.test({
     const gitPath = (await run(sb, ["sh", "-c", "command -v git"], { cwd: sb.dir })).stdout.trim();
     Deno.symlinkSync(gitPath, join(bin, "git"));
     const env = { PATH: bin };
-    const add = await dws(sb, ["--batch", "add", "rclone", "--role", "s", "--config", remote.conf, remote.origin, "d2"], {
-      cwd: ws,
-      env,
-    });
+    const add = await dws(
+      sb,
+      ["--batch", "add", "rclone", "--role", "s", "--config", remote.conf, remote.origin, "d2"],
+      {
+        cwd: ws,
+        env,
+      },
+    );
     assert.equal(add.code, 1);
     assert.equal(
       add.stderr,

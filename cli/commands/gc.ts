@@ -1,0 +1,36 @@
+/**
+ * `dws gc [--keep-last N] [--dry-run]`.
+ *
+ * @module
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { collectGarbage } from "../../core/gc.ts";
+import { withWorkspace } from "../../core/workspace.ts";
+import { contextFor, globalOptions } from "../context.ts";
+
+function count(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number");
+  return n;
+}
+
+/** The `gc` command. */
+export function gcCommand(): Command {
+  return new Command("gc")
+    .description("Remove objects of the object store that no snapshot needs.")
+    .option("--keep-last <n>", "keep only the newest N snapshots' objects (older ones go once pushed)", count)
+    .option("--dry-run", "report what would be removed, remove nothing")
+    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+    .action(async (opts, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const r = await withWorkspace(ctx, (ws) => Promise.resolve(collectGarbage(ws, opts)), {
+        workspaceDir: globalOptions(cmd).workspaceDir,
+        command: "dws gc",
+      });
+      const verb = opts.dryRun ? "Would remove" : "Removed";
+      ctx.output.info(
+        `${verb} ${r.removed} object(s), ${(r.bytes / 1e6).toFixed(1)} MB; kept ${r.kept}` +
+          (r.keptUnpushed ? ` (+${r.keptUnpushed} of older snapshots, not pushed yet)` : ""),
+      );
+    });
+}

@@ -1,0 +1,82 @@
+/**
+ * `dws gc`: remove objects of the object store that no snapshot needs.
+ *
+ * @module
+ */
+import { parseFileListing } from "./models/file_listing.ts";
+import { ObjectStore } from "./object_store.ts";
+import { readAllSnapshotMetadata } from "./snapshot_store.ts";
+import type { Workspace } from "./workspace.ts";
+
+/** Options of {@link collectGarbage}. */
+export interface GcOptions {
+  /** Keep only the objects of the newest N snapshots (older ones' objects go only if the remote has them). */
+  keepLast?: number;
+  /** Report what would be removed without removing it. */
+  dryRun?: boolean;
+  /** Keys the object remote holds (objects safe to drop locally). */
+  pushed?: ReadonlySet<string>;
+}
+
+/** What gc found and did. */
+export interface GcResult {
+  /** Objects removed (or that would be, with dryRun). */
+  removed: number;
+  /** Their bytes. */
+  bytes: number;
+  /** Objects still needed. */
+  kept: number;
+  /** Objects only older snapshots need, kept because they are not pushed. */
+  keptUnpushed: number;
+}
+
+/** The keys a snapshot's file listings reference (listings included). */
+export function referencedKeys(store: ObjectStore, restoreHashes: Record<string, string | null>): Set<string> {
+  const keys = new Set<string>();
+  for (const h of Object.values(restoreHashes)) {
+    if (!h || !store.has(h)) continue;
+    let listing;
+    try {
+      listing = parseFileListing(new TextDecoder().decode(store.read(h)), `object ${h}`);
+    } catch {
+      continue; // not a listing
+    }
+    keys.add(h);
+    for (const f of listing.files) keys.add(f.sha1);
+  }
+  return keys;
+}
+
+/**
+ * Remove unreferenced objects.
+ *
+ * @example
+ * ```ts
+ * const { removed, bytes } = collectGarbage(ws, { dryRun: true });
+ * ```
+ */
+export function collectGarbage(ws: Workspace, options: GcOptions = {}): GcResult {
+  const store = new ObjectStore(ws.objectStoreDir());
+  const snapshots = readAllSnapshotMetadata(ws.dir).sort((a, b) => (a.timestamp > b.timestamp ? -1 : 1));
+  const keep = new Set<string>();
+  const older = new Set<string>();
+  snapshots.forEach((md, i) => {
+    const target = options.keepLast === undefined || i < options.keepLast ? keep : older;
+    for (const k of referencedKeys(store, md.restoreHashes)) target.add(k);
+  });
+  const result: GcResult = { removed: 0, bytes: 0, kept: 0, keptUnpushed: 0 };
+  for (const key of [...store.keys()]) {
+    if (keep.has(key)) {
+      result.kept++;
+      continue;
+    }
+    if (older.has(key) && !options.pushed?.has(key)) {
+      result.keptUnpushed++;
+      continue;
+    }
+    result.removed++;
+    result.bytes += store.sizeOf(key);
+    if (!options.dryRun) store.remove(key);
+  }
+  return result;
+}

@@ -1,0 +1,333 @@
+/**
+ * The S3 calls of the `s3` resource, over `@aws-sdk/client-s3`. This is the
+ * only module that imports the AWS SDK; `resources/s3.ts` imports it
+ * dynamically on the first S3 call, so commands that never touch a bucket
+ * never load the SDK.
+ *
+ * Credentials, region and profile come from the standard AWS chain
+ * (environment, `~/.aws/config` and `credentials`, SSO, instance roles).
+ * The endpoint is the resource's `endpoint_url` parameter, else
+ * `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`; a custom endpoint uses
+ * path-style addressing (what S3-compatible servers expect).
+ *
+ * @module
+ */
+import {
+  DeleteObjectCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import process from "node:process";
+import { ConfigurationError, PathError } from "../core/errors.ts";
+import { SNAPSHOTS_PREFIX } from "./s3_version_map.ts";
+
+/** How to reach a bucket. */
+export interface S3BucketOptions {
+  /** The bucket's name. */
+  bucket: string;
+  /** A custom endpoint (S3-compatible server), e.g. `http://127.0.0.1:5000`. */
+  endpointUrl?: string;
+}
+
+/** Options of {@link S3Bucket.listLatestVersions}. */
+export interface ListVersionsOptions {
+  /** Concurrent requests (default 16). */
+  concurrency?: number;
+  /** Folder depth down to which prefixes are listed in parallel (default 2, as 1.6). */
+  maxDepth?: number;
+  /** Keys per request (default and S3's maximum: 1000). */
+  maxKeys?: number;
+  /** Called as objects are found, with the running count. */
+  onProgress?: (count: number) => void;
+}
+
+/** One folder level of the live bucket. */
+export interface LiveListing {
+  /** Object keys directly under the prefix. */
+  files: string[];
+  /** Sub-folders (common prefixes without the trailing `/`). */
+  dirs: string[];
+}
+
+/** The endpoint from the resource parameter or the standard AWS variables. */
+export function effectiveEndpoint(endpointUrl?: string): string | undefined {
+  return endpointUrl || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
+}
+
+function errorName(e: unknown): string {
+  const err = e as { name?: string; Code?: string; code?: string };
+  return err?.Code ?? err?.name ?? "Error";
+}
+
+function statusOf(e: unknown): number | undefined {
+  return (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+function isNotFound(e: unknown): boolean {
+  const name = errorName(e);
+  return statusOf(e) === 404 || name === "NotFound" || name === "NoSuchKey" || name === "NoSuchVersion";
+}
+
+function messageOf(e: unknown): string {
+  const m = (e as Error)?.message ?? String(e);
+  return m.split("\n")[0];
+}
+
+/**
+ * A {@link ConfigurationError} naming the bucket, for any failed S3 call: one
+ * line that says what is wrong and what to check.
+ */
+export function translateS3Error(e: unknown, bucket: string, endpoint?: string): ConfigurationError {
+  if (e instanceof ConfigurationError) return e;
+  const name = errorName(e);
+  const where = endpoint ? ` at ${endpoint}` : "";
+  const detail = `${name}: ${messageOf(e)}`;
+  const code = (e as { code?: string; cause?: { code?: string } })?.code ??
+    (e as { cause?: { code?: string } })?.cause?.code;
+  if (name === "NoSuchBucket") {
+    return new ConfigurationError(`S3 bucket '${bucket}' does not exist${where} (${detail})`);
+  }
+  if (["InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidClientTokenId", "ExpiredToken"].includes(name)) {
+    return new ConfigurationError(
+      `S3 rejected the credentials used for bucket '${bucket}'${where} (${detail}). ` +
+        `Check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE and ~/.aws/credentials`,
+    );
+  }
+  if (name === "AccessDenied" || statusOf(e) === 403) {
+    return new ConfigurationError(
+      `Access to S3 bucket '${bucket}'${where} was denied (${detail}). ` +
+        `Check that these credentials may list, read and write the bucket and its object versions`,
+    );
+  }
+  if (name === "CredentialsProviderError" || /Could not load credentials/i.test(messageOf(e))) {
+    return new ConfigurationError(
+      `No AWS credentials found for S3 bucket '${bucket}' (${messageOf(e)}). ` +
+        `Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or ~/.aws/credentials`,
+    );
+  }
+  if (code && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH)$/.test(code)) {
+    return new ConfigurationError(
+      `Cannot reach S3${where || " (AWS)"} for bucket '${bucket}' (${code}). Check the endpoint and network`,
+    );
+  }
+  return new ConfigurationError(`S3 request for bucket '${bucket}'${where} failed (${detail})`);
+}
+
+/** A bucket and the client that reaches it. */
+export class S3Bucket {
+  /** The bucket's name. */
+  readonly name: string;
+  /** The custom endpoint, if any. */
+  readonly endpoint: string | undefined;
+  #client: S3Client;
+  #regionChecked = false;
+
+  /** A client for `options.bucket` (no request is made yet). */
+  constructor(options: S3BucketOptions) {
+    this.name = options.bucket;
+    this.endpoint = effectiveEndpoint(options.endpointUrl);
+    this.#client = this.#makeClient();
+  }
+
+  #makeClient(region?: string): S3Client {
+    return new S3Client({
+      ...(region ? { region } : {}),
+      ...(this.endpoint ? { endpoint: this.endpoint, forcePathStyle: true } : {}),
+      followRegionRedirects: true,
+    });
+  }
+
+  /** Run one S3 command, translating every failure into a clear error. */
+  async #send<T>(request: (client: S3Client) => Promise<T>): Promise<T> {
+    if (!this.#regionChecked) {
+      this.#regionChecked = true;
+      try {
+        await this.#client.config.region();
+      } catch {
+        // No region configured anywhere: any region works for a custom endpoint, and
+        // AWS redirects requests to the bucket's own region (followRegionRedirects).
+        this.#client = this.#makeClient("us-east-1");
+      }
+    }
+    return await request(this.#client);
+  }
+
+  /** Run `fn`; failures become {@link translateS3Error}. */
+  async #call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw translateS3Error(e, this.name, this.endpoint);
+    }
+  }
+
+  /** `Enabled`, `Suspended`, or undefined when versioning was never turned on. */
+  versioningStatus(): Promise<string | undefined> {
+    return this.#call(async () => {
+      const r = await this.#send((c) => c.send(new GetBucketVersioningCommand({ Bucket: this.name })));
+      return r.Status;
+    });
+  }
+
+  /**
+   * The latest version id of every object (delete markers and keys ending in
+   * `/` excluded; the `.snapshots/` folder skipped). Lists 1000 keys per call
+   * and folders in parallel down to `maxDepth`, as 1.6 does.
+   */
+  listLatestVersions(options: ListVersionsOptions = {}): Promise<Map<string, string>> {
+    const concurrency = options.concurrency ?? 16;
+    const maxDepth = options.maxDepth ?? 2;
+    const maxKeys = options.maxKeys ?? 1000;
+    const versions = new Map<string, string>();
+    const queue: { prefix: string; depth: number }[] = [{ prefix: "", depth: 0 }];
+    const seen = new Set<string>([""]);
+    let active = 0;
+    let failed: unknown;
+
+    const listPrefix = async (prefix: string, depth: number) => {
+      const delimiter = depth < maxDepth ? "/" : undefined;
+      let keyMarker: string | undefined;
+      let versionMarker: string | undefined;
+      for (;;) {
+        const r = await this.#send((c) =>
+          c.send(
+            new ListObjectVersionsCommand({
+              Bucket: this.name,
+              Prefix: prefix || undefined,
+              Delimiter: delimiter,
+              MaxKeys: maxKeys,
+              KeyMarker: keyMarker,
+              VersionIdMarker: versionMarker,
+            }),
+          )
+        );
+        for (const p of r.CommonPrefixes ?? []) {
+          if (!p.Prefix || seen.has(p.Prefix) || (depth === 0 && p.Prefix === SNAPSHOTS_PREFIX)) continue;
+          seen.add(p.Prefix);
+          queue.push({ prefix: p.Prefix, depth: depth + 1 });
+        }
+        for (const v of r.Versions ?? []) {
+          if (!v.IsLatest || !v.Key || v.Key.endsWith("/")) continue;
+          if (depth === 0 && !delimiter && v.Key.startsWith(SNAPSHOTS_PREFIX)) continue;
+          versions.set(v.Key, v.VersionId ?? "null");
+        }
+        options.onProgress?.(versions.size);
+        if (!r.IsTruncated) break;
+        keyMarker = r.NextKeyMarker;
+        versionMarker = r.NextVersionIdMarker;
+      }
+    };
+
+    return this.#call(() =>
+      new Promise<Map<string, string>>((resolve, reject) => {
+        const pump = () => {
+          if (failed !== undefined) return;
+          while (active < concurrency && queue.length) {
+            const { prefix, depth } = queue.shift()!;
+            active++;
+            listPrefix(prefix, depth).then(
+              () => {
+                active--;
+                if (queue.length === 0 && active === 0) resolve(versions);
+                else pump();
+              },
+              (e) => {
+                if (failed === undefined) {
+                  failed = e;
+                  reject(e);
+                }
+              },
+            );
+          }
+        };
+        pump();
+      })
+    );
+  }
+
+  /** The bytes of an object (of `versionId` when given); PathError when missing. */
+  getObject(key: string, versionId?: string): Promise<Uint8Array> {
+    return this.#call(async () => {
+      try {
+        const r = await this.#send((c) =>
+          c.send(new GetObjectCommand({ Bucket: this.name, Key: key, VersionId: versionId }))
+        );
+        return r.Body ? await r.Body.transformToByteArray() : new Uint8Array();
+      } catch (e) {
+        if (isNotFound(e)) {
+          throw new PathError(
+            `s3://${this.name}/${key}${versionId ? ` (version ${versionId})` : ""} does not exist`,
+          );
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** True if the object exists (its latest version, or `versionId`). */
+  objectExists(key: string, versionId?: string): Promise<boolean> {
+    return this.#call(async () => {
+      try {
+        await this.#send((c) => c.send(new HeadObjectCommand({ Bucket: this.name, Key: key, VersionId: versionId })));
+        return true;
+      } catch (e) {
+        if (isNotFound(e)) return false;
+        throw e;
+      }
+    });
+  }
+
+  /** Write an object. */
+  putObject(key: string, body: Uint8Array, contentType?: string): Promise<void> {
+    return this.#call(async () => {
+      await this.#send((c) =>
+        c.send(new PutObjectCommand({ Bucket: this.name, Key: key, Body: body, ContentType: contentType }))
+      );
+    });
+  }
+
+  /** Delete an object (on a versioned bucket: adds a delete marker; older versions stay). */
+  deleteObject(key: string): Promise<void> {
+    return this.#call(async () => {
+      await this.#send((c) => c.send(new DeleteObjectCommand({ Bucket: this.name, Key: key })));
+    });
+  }
+
+  /**
+   * One folder level of the live bucket (`prefix` is `""` or ends in `/`);
+   * `max` stops early once that many entries are known.
+   */
+  listLive(prefix: string, max?: number): Promise<LiveListing> {
+    return this.#call(async () => {
+      const files: string[] = [];
+      const dirs: string[] = [];
+      let token: string | undefined;
+      for (;;) {
+        const r = await this.#send((c) =>
+          c.send(
+            new ListObjectsV2Command({
+              Bucket: this.name,
+              Prefix: prefix || undefined,
+              Delimiter: "/",
+              MaxKeys: max ? Math.min(max, 1000) : 1000,
+              ContinuationToken: token,
+            }),
+          )
+        );
+        for (const c of r.Contents ?? []) if (c.Key && c.Key !== prefix && !c.Key.endsWith("/")) files.push(c.Key);
+        for (const p of r.CommonPrefixes ?? []) {
+          if (!p.Prefix || (prefix === "" && p.Prefix === SNAPSHOTS_PREFIX)) continue;
+          dirs.push(p.Prefix.slice(0, -1));
+        }
+        if (!r.IsTruncated || (max !== undefined && files.length + dirs.length >= max)) break;
+        token = r.NextContinuationToken;
+      }
+      return { files, dirs };
+    });
+  }
+}
