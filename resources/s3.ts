@@ -256,7 +256,12 @@ function snapshotOps(state: S3State): SnapshotOps {
     return { compareHash: pinned, restoreHash: pinned };
   };
   return {
-    snapshotPrecheck: () => Promise.resolve(),
+    // Fail before anything in the workspace moves: the bucket must be reachable and still versioned.
+    async snapshotPrecheck() {
+      if (state.pinned() !== undefined) return;
+      const status = await (await state.bucket()).versioningStatus();
+      if (status !== "Enabled") throw versioningError(state.bucketName, status, await state.bucket());
+    },
     async currentHashes() {
       const pinned = pinnedHashes();
       if (pinned) return pinned;
@@ -275,13 +280,14 @@ function snapshotOps(state: S3State): SnapshotOps {
       const bucket = await state.bucket();
       const key = state.bucketSnapshotKey(snapshot.hash);
       const cached = existsSync(local);
-      if (!cached) {
-        mkdirSync(join(state.dir, "snapshot_cache"), { recursive: true });
-        writeFileAtomic(local, snapshot.gzipped);
-      }
       if (!cached || !(await bucket.objectExists(key))) {
         await bucket.putObject(key, snapshot.gzipped, "application/gzip");
         state.ctx.output.debug(`Uploaded snapshot of ${count} objects to s3://${state.bucketName}/${key}`);
+      }
+      // Cached only once uploaded: a cached file means both copies exist.
+      if (!cached) {
+        mkdirSync(join(state.dir, "snapshot_cache"), { recursive: true });
+        writeFileAtomic(local, snapshot.gzipped);
       }
       return { compareHash: snapshot.hash, restoreHash: snapshot.hash };
     },
@@ -309,15 +315,31 @@ function snapshotOps(state: S3State): SnapshotOps {
       const hash = hashes.restoreHash ?? hashes.compareHash;
       if (!hash) return;
       rmSync(state.cachePath(hash), { force: true });
-      const bucket = await state.bucket();
       const key = state.bucketSnapshotKey(hash);
-      if (await bucket.objectExists(key)) await bucket.deleteObject(key);
+      try {
+        const bucket = await state.bucket();
+        if (await bucket.objectExists(key)) await bucket.deleteObject(key);
+      } catch (e) {
+        // The workspace snapshot still goes; only the copy in the bucket is left behind.
+        state.ctx.output.warn(
+          `Could not delete s3://${state.bucketName}/${key} (${(e as Error).message}); delete it by hand if wanted`,
+        );
+      }
       if (state.pinned() === hash) {
         state.unpin();
         state.ctx.output.info(`Resource ${state.name} was pinned to the deleted snapshot; it follows the live bucket.`);
       }
     },
   };
+}
+
+function versioningError(bucket: string, status: string | undefined, client: S3Bucket): ConfigurationError {
+  const ep = client.endpoint ? ` --endpoint-url ${client.endpoint}` : "";
+  return new ConfigurationError(
+    `Bucket '${bucket}' does not have versioning enabled (${status ? status.toLowerCase() : "never enabled"}); ` +
+      `dws snapshots of S3 rely on object versions. Enable it with: ` +
+      `aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled${ep}`,
+  );
 }
 
 function checkWritable(path: string): string {
@@ -466,14 +488,7 @@ export async function addS3Resource(ws: Workspace, bucket: string, options: AddS
   const { S3Bucket } = await import("./s3_client.ts");
   const client = new S3Bucket({ bucket: bucketName, endpointUrl });
   const status = await client.versioningStatus();
-  if (status !== "Enabled") {
-    const ep = client.endpoint ? ` --endpoint-url ${client.endpoint}` : "";
-    throw new ConfigurationError(
-      `Bucket '${bucketName}' does not have versioning enabled (${status ? status.toLowerCase() : "never enabled"}); ` +
-        `dws snapshots of S3 rely on object versions. Enable it with: ` +
-        `aws s3api put-bucket-versioning --bucket ${bucketName} --versioning-configuration Status=Enabled${ep}`,
-    );
-  }
+  if (status !== "Enabled") throw versioningError(bucketName, status, client);
   mkdirSync(join(ws.dir, s3ScratchDir(name), "snapshot_cache"), { recursive: true });
   const ignore = ws.path(".dataworkspace/.gitignore");
   const current = ws.readFileOrEmpty(".dataworkspace/.gitignore");

@@ -19,6 +19,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
+  type ListObjectVersionsCommandOutput,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
@@ -176,8 +177,13 @@ export class S3Bucket {
 
   /**
    * The latest version id of every object (delete markers and keys ending in
-   * `/` excluded; the `.snapshots/` folder skipped). Lists 1000 keys per call
-   * and folders in parallel down to `maxDepth`, as 1.6 does.
+   * `/` excluded; the `.snapshots/` folder skipped), 1000 keys per request.
+   *
+   * Folders are listed in parallel, split adaptively: a folder is first
+   * listed whole; only if it has more than one page of versions (and is at
+   * most `maxDepth` deep, 2 as in 1.6) is it listed again by sub-folder, and
+   * those are listed in parallel. Small folders thus cost one request each,
+   * big ones are spread over `concurrency` requests at a time.
    */
   listLatestVersions(options: ListVersionsOptions = {}): Promise<Map<string, string>> {
     const concurrency = options.concurrency ?? 16;
@@ -189,64 +195,92 @@ export class S3Bucket {
     let active = 0;
     let failed: unknown;
 
-    const listPrefix = async (prefix: string, depth: number) => {
-      const delimiter = depth < maxDepth ? "/" : undefined;
-      let keyMarker: string | undefined;
-      let versionMarker: string | undefined;
+    const record = (r: ListObjectVersionsCommandOutput, prefix: string) => {
+      for (const v of r.Versions ?? []) {
+        if (!v.IsLatest || !v.Key || v.Key.endsWith("/")) continue;
+        if (prefix === "" && v.Key.startsWith(SNAPSHOTS_PREFIX)) continue;
+        versions.set(v.Key, v.VersionId ?? "null");
+      }
+      options.onProgress?.(versions.size);
+    };
+
+    // One folder level: its own objects, and its sub-folders queued for parallel listing.
+    const split = async (prefix: string, depth: number) => {
+      let marker: { key?: string; version?: string } = {};
       for (;;) {
-        const r = await this.#send((c) =>
-          c.send(
-            new ListObjectVersionsCommand({
-              Bucket: this.name,
-              Prefix: prefix || undefined,
-              Delimiter: delimiter,
-              MaxKeys: maxKeys,
-              KeyMarker: keyMarker,
-              VersionIdMarker: versionMarker,
-            }),
-          )
-        );
+        const r = await this.#listVersionsPage(prefix, "/", maxKeys, marker);
         for (const p of r.CommonPrefixes ?? []) {
-          if (!p.Prefix || seen.has(p.Prefix) || (depth === 0 && p.Prefix === SNAPSHOTS_PREFIX)) continue;
+          if (!p.Prefix || seen.has(p.Prefix) || (prefix === "" && p.Prefix === SNAPSHOTS_PREFIX)) continue;
           seen.add(p.Prefix);
           queue.push({ prefix: p.Prefix, depth: depth + 1 });
         }
-        for (const v of r.Versions ?? []) {
-          if (!v.IsLatest || !v.Key || v.Key.endsWith("/")) continue;
-          if (depth === 0 && !delimiter && v.Key.startsWith(SNAPSHOTS_PREFIX)) continue;
-          versions.set(v.Key, v.VersionId ?? "null");
-        }
-        options.onProgress?.(versions.size);
-        if (!r.IsTruncated) break;
-        keyMarker = r.NextKeyMarker;
-        versionMarker = r.NextVersionIdMarker;
+        record(r, prefix);
+        pump();
+        if (!r.IsTruncated) return;
+        marker = { key: r.NextKeyMarker, version: r.NextVersionIdMarker };
       }
     };
 
+    const listPrefix = async (prefix: string, depth: number) => {
+      let marker: { key?: string; version?: string } = {};
+      for (let page = 0;; page++) {
+        const r = await this.#listVersionsPage(prefix, undefined, maxKeys, marker);
+        record(r, prefix);
+        if (!r.IsTruncated) return;
+        if (page === 0 && depth < maxDepth) return await split(prefix, depth);
+        marker = { key: r.NextKeyMarker, version: r.NextVersionIdMarker };
+      }
+    };
+
+    let resolveAll: (v: Map<string, string>) => void = () => {};
+    let rejectAll: (e: unknown) => void = () => {};
+    const pump = () => {
+      if (failed !== undefined) return;
+      while (active < concurrency && queue.length) {
+        const { prefix, depth } = queue.shift()!;
+        active++;
+        listPrefix(prefix, depth).then(
+          () => {
+            active--;
+            if (queue.length === 0 && active === 0) resolveAll(versions);
+            else pump();
+          },
+          (e) => {
+            if (failed === undefined) {
+              failed = e;
+              rejectAll(e);
+            }
+          },
+        );
+      }
+    };
     return this.#call(() =>
       new Promise<Map<string, string>>((resolve, reject) => {
-        const pump = () => {
-          if (failed !== undefined) return;
-          while (active < concurrency && queue.length) {
-            const { prefix, depth } = queue.shift()!;
-            active++;
-            listPrefix(prefix, depth).then(
-              () => {
-                active--;
-                if (queue.length === 0 && active === 0) resolve(versions);
-                else pump();
-              },
-              (e) => {
-                if (failed === undefined) {
-                  failed = e;
-                  reject(e);
-                }
-              },
-            );
-          }
-        };
+        resolveAll = resolve;
+        rejectAll = reject;
         pump();
       })
+    );
+  }
+
+  /** One page of ListObjectVersions. */
+  #listVersionsPage(
+    prefix: string,
+    delimiter: string | undefined,
+    maxKeys: number,
+    marker: { key?: string; version?: string },
+  ): Promise<ListObjectVersionsCommandOutput> {
+    return this.#send((c) =>
+      c.send(
+        new ListObjectVersionsCommand({
+          Bucket: this.name,
+          Prefix: prefix || undefined,
+          Delimiter: delimiter,
+          MaxKeys: maxKeys,
+          KeyMarker: marker.key,
+          VersionIdMarker: marker.version,
+        }),
+      )
     );
   }
 

@@ -16,8 +16,15 @@ import { fileURLToPath } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const deno = Deno.execPath();
-/** Exactly the permissions dws needs: files, git/rclone subprocesses, env, hostname. */
-export const DWS_PERMISSIONS = ["--allow-read", "--allow-write", "--allow-run", "--allow-env", "--allow-sys"];
+/** Exactly the permissions dws needs: files, git/rclone subprocesses, env, hostname, network (S3 buckets). */
+export const DWS_PERMISSIONS = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-run",
+  "--allow-env",
+  "--allow-sys",
+  "--allow-net",
+];
 
 function run(args: string[], env: Record<string, string> = {}): boolean {
   console.log(`$ deno ${args.join(" ")}`);

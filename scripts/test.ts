@@ -26,7 +26,7 @@ const checks: [string, string[]][] = [
   ["format", ["fmt", "--check"]],
   ["lint", ["lint"]],
   ["type check", ["check", "cli/main.ts", "mod.ts", "tests/", "scripts/", "bench/"]],
-  ["doc lint", ["doc", "--lint", "mod.ts"]],
+  ["doc lint", ["doc", "--lint", "mod.ts", "kits/mod.ts"]],
 ];
 const failedChecks: string[] = [];
 for (const [name, args] of checks) {

@@ -17,7 +17,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -90,11 +90,10 @@ export async function startMotoServer(options: { auth?: boolean } = {}): Promise
   const child = new Deno.Command("sh", {
     args: [
       "-c",
-      'moto_server -H 127.0.0.1 -p "$1" >"$2" 2>&1 & pid=$!; trap \'kill $pid 2>/dev/null; wait $pid; rm -rf "$3"\' EXIT; read -r _ || true',
+      "moto_server -H 127.0.0.1 -p \"$1\" >\"$2\" 2>&1 & pid=$!; trap 'kill $pid 2>/dev/null; wait $pid' EXIT; trap 'exit 1' HUP INT TERM; read -r _ || true",
       "sh",
       String(port),
       log,
-      logDir,
     ],
     env,
     stdin: "piped",
@@ -115,6 +114,9 @@ export async function startMotoServer(options: { auth?: boolean } = {}): Promise
   } catch (e) {
     await stop();
     throw e;
+  } finally {
+    // moto keeps writing to the open (now unlinked) log; nothing is left behind.
+    rmSync(logDir, { recursive: true, force: true });
   }
   const endpoint = `http://127.0.0.1:${port}`;
   return { endpoint, client: testClient(endpoint), stop };

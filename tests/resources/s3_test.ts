@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, PutBucketVersioningCommand } from "@aws-sdk/client-s3";
 import { getFilesystemForResource, NotSupportedError, PathError } from "../../mod.ts";
 import { expectFailure, manifest, metadata, snapshotHash } from "../cli/snapshot_helpers.ts";
 import {
@@ -396,6 +396,22 @@ Deno.test({
     await dwsOk(sb, ["--batch", "config", "--resource", "data", "endpoint_url", "http://127.0.0.1:9"], { cwd: ws });
     await expectFailure(sb, ws, ["--batch", "snapshot", "X"], {
       stderr: /^Configuration error: Cannot reach S3 at http:\/\/127\.0\.0\.1:9 /,
+    });
+  },
+});
+
+Deno.test({
+  name: "s3: a snapshot fails before anything changes when the bucket's versioning was suspended",
+  ...opts,
+  async fn() {
+    using sb = s3Sandbox();
+    const server = await s3TestServer();
+    const { ws, bucket } = await s3Workspace(sb, server, { "a": "1" });
+    await server.client.send(
+      new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Suspended" } }),
+    );
+    await expectFailure(sb, ws, ["--batch", "snapshot", "S1"], {
+      stderr: new RegExp(`^Configuration error: Bucket '${bucket}' does not have versioning enabled \\(suspended\\)`),
     });
   },
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readJson, ROOT, run, sandbox } from "../test_utils.ts";
 
-Deno.test("the npm package installs into a fresh Node project and its API and bin work", async () => {
+Deno.test("the npm package installs into a fresh Node project and its API, bin and ML kit work", async () => {
   using sb = sandbox();
   await run(sb, [Deno.execPath(), "run", "-A", join(ROOT, "scripts/build_npm.ts")], { cwd: ROOT });
   const packed = await run(sb, ["npm", "pack", "--silent", "--pack-destination", sb.dir], { cwd: join(ROOT, "npm") });
@@ -48,4 +48,57 @@ console.log(JSON.stringify({ hash, history, status: dws.statusReport(await dws.o
 
   const bin = await run(sb, [join(proj, "node_modules/.bin/dws"), "report", "history"], { cwd: ws });
   assert.match(bin.stdout, /\| N1 +\|/);
+
+  // The ml.js kit (dws/kits) from Node, with predictors installed beside it.
+  await run(sb, [
+    "npm",
+    "install",
+    "--no-audit",
+    "--no-fund",
+    "--prefer-offline",
+    "ml-random-forest@2.1.0",
+    "libsvm-js@0.2.1",
+  ], {
+    cwd: proj,
+  });
+  const kws = join(sb.dir, "kit-ws");
+  writeFileSync(
+    join(proj, "train_kit.mjs"),
+    `
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createContext, initWorkspace, memoryOutput } from "dws";
+import { LineagePredictor, loadDatasetFromResource, SVC, trainTestSplit } from "dws/kits";
+import { RandomForestClassifier } from "ml-random-forest";
+const ws = ${JSON.stringify(kws)};
+mkdirSync(ws);
+await initWorkspace(createContext({ output: memoryOutput() }), ws, { createResources: ["source-data", "results"], hostname: "node-host" });
+const dir = join(ws, "source-data", "blobs");
+mkdirSync(dir);
+const X = Array.from({ length: 40 }, (_, i) => [(i % 2) * 3 + (i % 5) / 10, (i % 2) * 2 + (i % 7) / 10]);
+writeFileSync(join(dir, "data.csv"), X.map((r) => r.join(",")).join("\\n") + "\\n");
+writeFileSync(join(dir, "target.csv"), X.map((_, i) => i % 2).join("\\n") + "\\n");
+const ds = await loadDatasetFromResource("source-data", "blobs", ws);
+const s = trainTestSplit(ds.data, ds.target, { testSize: 0.25, randomState: 0 });
+const forest = new LineagePredictor(new RandomForestClassifier({ nEstimators: 10, seed: 1, noOOB: true }), "binary_classification",
+  ds.resource, { workspaceDir: ws, modelSaveFile: "forest" });
+await forest.fit(s.xTrain, s.yTrain);
+const forestAccuracy = await forest.score(s.xTest, s.yTest);
+const svc = new LineagePredictor(new SVC({ gamma: 0.5 }), "binary_classification", ds.resource, { workspaceDir: ws });
+await svc.fit(s.xTrain, s.yTrain);
+console.log(JSON.stringify({ forestAccuracy, svcAccuracy: await svc.score(s.xTest, s.yTest) }));
+`,
+  );
+  const kit = await run(sb, ["node", "train_kit.mjs"], { cwd: proj });
+  assert.match(kit.stdout, /^Wrote results to results:results.json$/m);
+  const scores = JSON.parse(kit.stdout.trim().split("\n").pop()!);
+  assert.deepEqual(scores, { forestAccuracy: 1, svcAccuracy: 1 });
+  const results = readJson(join(kws, "results/results.json")) as { step: string; metrics: Record<string, number> };
+  assert.equal(results.step, "train_kit");
+  assert.deepEqual(Object.keys(results.metrics), ["accuracy", "precision", "recall", "roc_auc_score", "f1_score"]);
+  assert.ok(existsSync(join(kws, "results/forest.json")));
+  const lineage = readJson(join(kws, ".dataworkspace/current_lineage/results.json")) as {
+    lineages: { step_name: string }[];
+  };
+  assert.deepEqual(lineage.lineages.map((l) => l.step_name), ["train_kit"]);
 });
