@@ -4,7 +4,6 @@
  * @module
  */
 import { Command } from "commander";
-import { deployBuild, deployRun } from "../../core/deploy.ts";
 import { openWorkspace } from "../../core/workspace.ts";
 import { contextFor, globalOptions } from "../context.ts";
 
@@ -25,6 +24,7 @@ export function deployCommand(): Command {
       .option("--dry-run", "print the Dockerfile and the docker commands instead of running them")
       .option(...WS_OPTION)
       .action(async (opts, cmd: Command) => {
+        const { deployBuild } = await import("../../core/deploy.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         await deployBuild(ws, opts);
@@ -38,6 +38,7 @@ export function deployCommand(): Command {
       .option("--dry-run", "print the docker command instead of running it")
       .option(...WS_OPTION)
       .action(async (opts, cmd: Command) => {
+        const { deployRun } = await import("../../core/deploy.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         await deployRun(ws, {

@@ -4,7 +4,6 @@
  * @module
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { writeLineageGraph } from "../../core/lineage_graph.ts";
 import { isValidHostname } from "../../core/names.ts";
 import { openWorkspace } from "../../core/workspace.ts";
 import { contextFor, globalOptions } from "../context.ts";
@@ -39,6 +38,7 @@ export function lineageCommand(): Command {
       .option("--height <px>", "height of the drawing in the HTML page", pixels, 800)
       .option(...WS_OPTION)
       .action(async (output: string, opts, cmd: Command) => {
+        const { writeLineageGraph } = await import("../../core/lineage_graph.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         writeLineageGraph(ws, output, {

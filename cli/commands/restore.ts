@@ -4,10 +4,7 @@
  * @module
  */
 import { Command } from "commander";
-import { deleteWorkspaceSnapshot } from "../../core/delete_snapshot.ts";
-import { diffSnapshots, formatDiff } from "../../core/diff.ts";
 import { UsageError } from "../../core/errors.ts";
-import { restoreWorkspace } from "../../core/restore.ts";
 import { openWorkspace, withWorkspace } from "../../core/workspace.ts";
 import { contextFor, globalOptions } from "../context.ts";
 import { printLines } from "../print.ts";
@@ -25,6 +22,7 @@ export function restoreCommand(): Command {
     .option("--strict", "fail instead of skipping resources that cannot be restored")
     .option(...WS_OPTION)
     .action(async (tagOrHash: string, opts, cmd: Command) => {
+      const { restoreWorkspace } = await import("../../core/restore.ts");
       if (opts.only && opts.leave) throw new UsageError("error: use either --only or --leave, not both");
       const ctx = contextFor(cmd);
       await withWorkspace(ctx, (ws) => restoreWorkspace(ws, tagOrHash, opts), {
@@ -42,6 +40,7 @@ export function deleteSnapshotCommand(): Command {
     .option("--no-include-resources", "keep the snapshot's results folders in the resources")
     .option(...WS_OPTION)
     .action(async (tagOrHash: string, opts, cmd: Command) => {
+      const { deleteWorkspaceSnapshot } = await import("../../core/delete_snapshot.ts");
       const ctx = contextFor(cmd);
       await withWorkspace(ctx, (ws) => deleteWorkspaceSnapshot(ws, tagOrHash, opts), {
         workspaceDir: globalOptions(cmd).workspaceDir,
@@ -58,6 +57,7 @@ export function diffCommand(): Command {
     .argument("<snapshot-b>", "tag or hash of the second snapshot")
     .option(...WS_OPTION)
     .action(async (a: string, b: string, _opts, cmd: Command) => {
+      const { diffSnapshots, formatDiff } = await import("../../core/diff.ts");
       const ctx = contextFor(cmd);
       const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
       printLines(ctx, formatDiff(diffSnapshots(ws.dir, { a, b })));

@@ -4,7 +4,6 @@
  * @module
  */
 import { Command } from "commander";
-import { snapshotWorkspace } from "../../core/snapshot.ts";
 import { withWorkspace } from "../../core/workspace.ts";
 import { contextFor, globalOptions } from "../context.ts";
 
@@ -16,6 +15,7 @@ export function snapshotCommand(): Command {
     .option("-m, --message <message>", "a message describing the snapshot", "")
     .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
     .action(async (tag: string | undefined, opts, cmd: Command) => {
+      const { snapshotWorkspace } = await import("../../core/snapshot.ts");
       const ctx = contextFor(cmd);
       await withWorkspace(ctx, (ws) => snapshotWorkspace(ws, { tag, message: opts.message }), {
         workspaceDir: globalOptions(cmd).workspaceDir,

@@ -5,10 +5,7 @@
  */
 import { Command } from "commander";
 import process from "node:process";
-import { cloneWorkspace } from "../../core/clone.ts";
 import { UsageError } from "../../core/errors.ts";
-import { pullWorkspace } from "../../core/pull.ts";
-import { publishWorkspace, pushWorkspace } from "../../core/push.ts";
 import type { SyncSelection } from "../../core/sync_selection.ts";
 import { withWorkspace } from "../../core/workspace.ts";
 import { contextFor, globalOptions } from "../context.ts";
@@ -38,6 +35,7 @@ export function publishCommand(): Command {
     .option("--skip <names>", "resources not to push (comma list)", nameList)
     .option(...WS_OPTION)
     .action(async (remote: string, opts, cmd: Command) => {
+      const { publishWorkspace } = await import("../../core/push.ts");
       const ctx = contextFor(cmd);
       await withWorkspace(ctx, (ws) => publishWorkspace(ws, remote, { skip: opts.skip }), {
         workspaceDir: globalOptions(cmd).workspaceDir,
@@ -51,6 +49,7 @@ export function pushCommand(): Command {
   return withSelection(new Command("push"))
     .description("Push the workspace and its resources to their origins.")
     .action(async (opts, cmd: Command) => {
+      const { pushWorkspace } = await import("../../core/push.ts");
       const ctx = contextFor(cmd);
       const sel = selection(opts);
       await withWorkspace(ctx, (ws) => pushWorkspace(ws, sel), {
@@ -65,6 +64,7 @@ export function pullCommand(): Command {
   return withSelection(new Command("pull"))
     .description("Pull the workspace and its resources; clone resources added elsewhere.")
     .action(async (opts, cmd: Command) => {
+      const { pullWorkspace } = await import("../../core/pull.ts");
       const ctx = contextFor(cmd);
       const sel = selection(opts);
       await withWorkspace(ctx, (ws) => pullWorkspace(ws, sel), {
@@ -82,6 +82,7 @@ export function cloneCommand(): Command {
     .argument("[directory]", "folder to clone into (default: the workspace's name)")
     .option("--hostname <name>", "name of this machine, used in snapshot folder names")
     .action(async (repository: string, directory: string | undefined, opts, cmd: Command) => {
+      const { cloneWorkspace } = await import("../../core/clone.ts");
       await cloneWorkspace(contextFor(cmd), repository, { directory, hostname: opts.hostname, cwd: process.cwd() });
     });
 }
