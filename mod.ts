@@ -71,7 +71,8 @@ export { type SnapshotOptions, type SnapshotResult, snapshotWorkspace, validateT
 export { type RestoreOptions, restoreWorkspace } from "./core/restore.ts";
 export { type DeleteSnapshotOptions, deleteWorkspaceSnapshot } from "./core/delete_snapshot.ts";
 export { diffSnapshots, formatDiff, type SnapshotDiff } from "./core/diff.ts";
-export { historyReport } from "./core/history.ts";
+export { historyReport, type HistoryReportOptions } from "./core/history.ts";
+export type { HistoryStyleOptions } from "./core/history_style.ts";
 export { findSnapshot, readManifest, readSnapshotMetadata } from "./core/snapshot_store.ts";
 export type { SnapshotMetadata } from "./core/models/snapshot_metadata.ts";
 export type { ManifestEntry } from "./core/models/manifest.ts";
@@ -80,6 +81,23 @@ export { StatCache } from "./core/stat_cache.ts";
 export { ObjectStore, type PutMethod } from "./core/object_store.ts";
 export type { FileListing, ListedFile } from "./core/models/file_listing.ts";
 export { collectGarbage, type GcOptions, type GcResult } from "./core/gc.ts";
+export {
+  type BackendFactory,
+  type BackendOptions,
+  ObjectRemote,
+  type ObjectRemoteOptions,
+  registerObjectRemoteBackend,
+  type RemoteBackend,
+  type RemoteFile,
+  type TransferSummary,
+} from "./core/object_remote.ts";
+export {
+  createFolderFromSnapshot,
+  fetchCurrentObjects,
+  fetchObjectsForRestore,
+  openObjectRemote,
+  pushSnapshotObjects,
+} from "./core/object_sync.ts";
 export { Lineage, LineageBuilder, refForPath, ResultsLineage } from "./core/lineage.ts";
 export {
   certsProvided,

@@ -16,6 +16,7 @@ import { writeLocalParams, writeResourceLocalParams } from "./metadata_store.ts"
 import { readWorkspaceMetadata } from "./metadata_store.ts";
 import { defaultHostname, findParam, validateParam, WORKSPACE_PARAMS } from "./params.ts";
 import type { JsonObject } from "./python_format.ts";
+import { fetchCurrentObjects } from "./object_sync.ts";
 import { cloneMissingResources } from "./pull.ts";
 import { DWS_DIR, isWorkspaceDir, Workspace } from "./workspace.ts";
 import { withWorkspaceLock } from "./lock.ts";
@@ -108,6 +109,8 @@ export async function cloneWorkspace(ctx: Context, repository: string, options: 
       const names = ws.resources.filter((r) => r.type.hasLocalState).map((r) => r.name);
       if (names.length) ctx.output.info(`Will clone the following resources: ${names.join(", ")}`);
       else ctx.output.info("No resources with local state to clone.");
+      // The newest snapshots' data from the object remote: missing data folders are created from it.
+      await fetchCurrentObjects(ws, names);
       await cloneMissingResources(ws, names);
       const opened = await Workspace.open(final, ctx);
       await opened.save("Clone");

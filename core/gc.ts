@@ -64,13 +64,22 @@ export function collectGarbage(ws: Workspace, options: GcOptions = {}): GcResult
     const target = options.keepLast === undefined || i < options.keepLast ? keep : older;
     for (const k of referencedKeys(store, md.restoreHashes)) target.add(k);
   });
+  // An older listing goes only once the remote has every file it names: else a later gc would no
+  // longer see those files as referenced.
+  const pinned = new Set<string>();
+  for (const md of snapshots.slice(options.keepLast ?? snapshots.length)) {
+    for (const h of Object.values(md.restoreHashes)) {
+      if (!h || keep.has(h) || pinned.has(h)) continue;
+      if ([...referencedKeys(store, { listing: h })].some((k) => !options.pushed?.has(k))) pinned.add(h);
+    }
+  }
   const result: GcResult = { removed: 0, bytes: 0, kept: 0, keptUnpushed: 0 };
   for (const key of [...store.keys()]) {
     if (keep.has(key)) {
       result.kept++;
       continue;
     }
-    if (older.has(key) && !options.pushed?.has(key)) {
+    if (older.has(key) && (!options.pushed?.has(key) || pinned.has(key))) {
       result.keptUnpushed++;
       continue;
     }

@@ -4,9 +4,10 @@
  *
  * @module
  */
+import { cellAnsi, historyCellStyles, type HistoryStyleOptions } from "./history_style.ts";
 import type { SnapshotMetadata } from "./models/snapshot_metadata.ts";
 import type { JsonObject, JsonValue } from "./python_format.ts";
-import { readAllSnapshotMetadata } from "./snapshot_store.ts";
+import { findSnapshot, readAllSnapshotMetadata } from "./snapshot_store.ts";
 import { formatTable } from "./table.ts";
 
 /** One snapshot in the history. */
@@ -62,18 +63,33 @@ function metricColumns(snapshots: readonly SnapshotMetadata[]): string[] {
   return order.sort((a, b) => counts.get(b)! - counts.get(a)! || order.indexOf(a) - order.indexOf(b)).slice(0, 2);
 }
 
+/** Options of {@link historyReport}. */
+export interface HistoryReportOptions extends HistoryStyleOptions {
+  /** Show at most this many snapshots. */
+  limit?: number;
+  /** Colour metrics (with `baseline` or `heatmap`) with ANSI escape codes. */
+  color?: boolean;
+}
+
 /**
- * The lines of `dws report history`: newest first, at most `limit`.
+ * The lines of `dws report history`: newest first, at most `limit`. With
+ * `color` and a `baseline` or `heatmap`, metric cells are coloured as the
+ * notebook's history (see history_style.ts).
  *
  * @example
  * ```ts
- * console.log(historyReport("/ws", { limit: 10 }).join("\n"));
+ * console.log(historyReport("/ws", { limit: 10, baseline: "S1", color: true }).join("\n"));
  * ```
  */
-export function historyReport(wsDir: string, options: { limit?: number } = {}): string[] {
+export function historyReport(wsDir: string, options: HistoryReportOptions = {}): string[] {
   const all = readAllSnapshotMetadata(wsDir).sort(byTime).reverse();
   const shown = options.limit !== undefined ? all.slice(0, options.limit) : all;
   const metrics = metricColumns(shown);
+  const baseline = options.baseline !== undefined ? findSnapshot(wsDir, options.baseline) : undefined;
+  const styles = historyCellStyles(
+    Object.fromEntries(metrics.map((m) => [m, shown.map((s) => s.metrics?.[m])])),
+    { ...options, baselineMetrics: baseline?.metrics },
+  );
   const rows: (JsonValue | undefined)[][] = shown.map((s) => [
     s.hash.slice(0, 7),
     s.tags.join(", "),
@@ -90,7 +106,16 @@ export function historyReport(wsDir: string, options: { limit?: number } = {}): 
       { header: "Message", width: 30 },
     ],
     rows,
-    { title: "History of snapshots", nullValue: "" },
+    {
+      title: "History of snapshots",
+      nullValue: "",
+      cellStyle: (row, column) => {
+        const style = options.color ? styles.get(metrics[column - 3])?.[row] : undefined;
+        if (!style) return undefined;
+        const [start, end] = cellAnsi(style);
+        return (text) => start + text + end;
+      },
+    },
   );
   lines.push(
     options.limit !== undefined && shown.length === options.limit

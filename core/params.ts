@@ -8,6 +8,7 @@ import { hostname } from "node:os";
 import { isAbsolute } from "node:path";
 import { ParamNotFoundError, ParamParseError, ParamValidationError } from "./errors.ts";
 import { isValidHostname } from "./names.ts";
+import { objectRemoteProblem } from "./object_remote.ts";
 import type { JsonValue } from "./python_format.ts";
 import { templateProblem } from "./results_template.ts";
 
@@ -47,6 +48,13 @@ export const stringType: ParamType = {
   name: "string",
   parse: (t) => t,
   problem: (v) => typeof v === "string" ? undefined : "expected a string",
+};
+
+/** An object remote location: `s3://bucket/prefix` or an rclone `remote:path`. */
+const objectRemoteType: ParamType = {
+  name: "s3://bucket/prefix or remote:path",
+  parse: (t) => t,
+  problem: (v) => typeof v === "string" ? objectRemoteProblem(v) : "expected a string",
 };
 
 /** `true`/`false` (any case). */
@@ -169,7 +177,7 @@ export const WORKSPACE_PARAMS: readonly ParamDef[] = [
     defaultValue: null,
     optional: true,
     help: "Where dws push/pull keep data objects: s3://bucket/prefix or an rclone remote:path",
-    type: stringType,
+    type: objectRemoteType,
   },
   {
     name: "hostname",

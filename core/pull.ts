@@ -12,6 +12,7 @@ import { ConfigurationError } from "./errors.ts";
 import { gitConfigGet, isDirty } from "./git.ts";
 import { pullRepo } from "./git_sync.ts";
 import { CURRENT_LINEAGE_DIR, LineageStore } from "./lineage_store.ts";
+import { fetchCurrentObjects } from "./object_sync.ts";
 import { selectResources, type SyncSelection } from "./sync_selection.ts";
 import { Workspace } from "./workspace.ts";
 
@@ -56,6 +57,8 @@ export async function pullWorkspace(ws: Workspace, selection: SyncSelection = {}
   let fresh = await Workspace.open(ws.dir, ctx);
   if (!selection.onlyWorkspace) {
     const selected = selectResources(fresh, selection);
+    // The data of the newest snapshots first: resources cloned here are created from it.
+    await fetchCurrentObjects(fresh, selected.map((r) => r.name));
     const toClone = selected.filter((r) => !fresh.hasLocalParams(r.name)).map((r) => r.name);
     const toPull = selected.filter((r) => fresh.hasLocalParams(r.name));
     if (toClone.length) {

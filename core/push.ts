@@ -7,6 +7,7 @@
 import { ConfigurationError } from "./errors.ts";
 import { git, gitConfigGet, isDirty, needsPull } from "./git.ts";
 import { checkNoGitFat, pushRepo } from "./git_sync.ts";
+import { openObjectRemote, pushSnapshotObjects } from "./object_sync.ts";
 import { selectResources, type SyncSelection } from "./sync_selection.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -47,11 +48,16 @@ export async function pushWorkspace(ws: Workspace, selection: SyncSelection = {}
     }
   }
   for (const r of resources) await r.sync?.pushPrecheck();
+  // The object remote is listed before anything is pushed: a wrong location or credentials fail early.
+  const objectRemote = await openObjectRemote(ws);
+  await objectRemote?.list();
   for (const r of resources) {
     ctx.output.info(`[push] pushing resource ${r.name}`);
     await r.sync?.push();
   }
   ctx.output.info("[push] all resources pushed successfully.");
+  // Objects go before the workspace: whoever pulls the new snapshots can fetch their data.
+  if (objectRemote) await pushSnapshotObjects(ws, objectRemote);
   await pushRepo(ctx, ws.dir, { branch, what: "Workspace" });
   await ws.save("push command");
 }

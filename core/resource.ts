@@ -130,6 +130,8 @@ export interface ResourceType {
   readonly name: string;
   /** Has files on this machine that clone/push/pull manage. */
   readonly hasLocalState: boolean;
+  /** Snapshots keep the contents in the object store: restore hashes are file listings (object remotes carry them). */
+  readonly storesObjects?: boolean;
   /** The type's own parameters in file order (after resource_type, name, role). */
   readonly params: readonly ParamDef[];
   /** Make the resource object for stored parameters. */

@@ -6,6 +6,7 @@
  */
 import { ConfigurationError, UserAbort } from "./errors.ts";
 import { restoreLineage } from "./lineage_store.ts";
+import { fetchObjectsForRestore } from "./object_sync.ts";
 import { findSnapshot, readManifest } from "./snapshot_store.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -108,6 +109,11 @@ export async function restoreWorkspace(
   ctx.output.info(`  Resources to leave: ${leave.length ? leave.join(", ") : "None"}`);
   if (!ctx.batch && !(await ctx.prompter.confirm("Should I perform this restore?", true))) throw new UserAbort();
 
+  // Contents missing from the object store come from the object remote, when there is one.
+  await fetchObjectsForRestore(
+    ws,
+    toRestore.filter((r) => r.type.storesObjects === true).map((r) => md.restoreHashes[r.name]!),
+  );
   for (const r of toRestore) {
     if (!r.snapshots) throw new ConfigurationError(`Resource '${r.name}' cannot be restored`);
     await r.snapshots.restorePrecheck(md.restoreHashes[r.name]!);

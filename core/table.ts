@@ -23,6 +23,8 @@ export interface TableOptions {
   title?: string;
   /** Text for null and empty values; default `None`. */
   nullValue?: string;
+  /** Decorate a data cell's padded text (e.g. with ANSI colours) by row and column index; undefined: plain. */
+  cellStyle?: (row: number, column: number) => ((text: string) => string) | undefined;
 }
 
 // Python's round(v, digits): correctly rounded with ties to even, where
@@ -99,18 +101,24 @@ export function formatTable(
     rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === "number" || typeof r[c] === "boolean")
   );
   const lines: string[] = [];
-  const pushRow = (cells: string[][], alignRight: (c: number) => boolean) => {
+  const pushRow = (cells: string[][], alignRight: (c: number) => boolean, row?: number) => {
     const height = Math.max(...cells.map((c) => c.length));
+    const styles = cells.map((_, c) => (row === undefined ? undefined : options.cellStyle?.(row, c)));
     for (let i = 0; i < height; i++) {
-      lines.push(cells.map((cell, c) => `| ${pad(cell[i] ?? "", widths[c], alignRight(c))} `).join("") + "|");
+      lines.push(
+        cells.map((cell, c) => {
+          const text = pad(cell[i] ?? "", widths[c], alignRight(c));
+          return `| ${styles[c] ? styles[c](text) : text} `;
+        }).join("") + "|",
+      );
     }
   };
   if (options.title) lines.push(options.title);
   // Headers are always left-aligned and wrap (never truncate) like values.
   pushRow(columns.map((col, c) => fitLines(col.header, false, widths[c])), () => false);
   lines.push("|" + widths.map((w) => "_".repeat(w + 2)).join("|") + "|");
-  for (const row of texts) {
-    pushRow(row.map((t, c) => fitLines(t, truncating[c], widths[c])), (c) => rightAligned[c]);
-  }
+  texts.forEach((row, r) => {
+    pushRow(row.map((t, c) => fitLines(t, truncating[c], widths[c])), (c) => rightAligned[c], r);
+  });
   return lines;
 }

@@ -66,14 +66,28 @@ const has = (x: object, name: string, type: "function" | "number") => {
   return type === "function" ? typeof v === "function" : typeof v === "number";
 };
 
-/** Whether `x` looks like a nodejs-polars `DataFrame`. */
+/**
+ * Whether `x` looks like a nodejs-polars `DataFrame`.
+ *
+ * @example
+ * ```ts
+ * isPolarsDataFrame(pl.DataFrame({ a: [1] })); // true
+ * ```
+ */
 export function isPolarsDataFrame(x: unknown): boolean {
   if (typeof x !== "object" || x === null) return false;
   return has(x, "getColumns", "function") && has(x, "height", "number") &&
     Array.isArray((x as { columns?: unknown }).columns);
 }
 
-/** Whether `x` looks like a nodejs-polars `Series`. */
+/**
+ * Whether `x` looks like a nodejs-polars `Series`.
+ *
+ * @example
+ * ```ts
+ * isPolarsSeries(pl.Series("a", [1, 2])); // true
+ * ```
+ */
 export function isPolarsSeries(x: unknown): boolean {
   if (typeof x !== "object" || x === null) return false;
   const dtype = (x as { dtype?: { variant?: unknown } }).dtype;
@@ -81,14 +95,28 @@ export function isPolarsSeries(x: unknown): boolean {
     typeof dtype?.variant === "string";
 }
 
-/** Whether `x` looks like an apache-arrow `Table` or `RecordBatch`. */
+/**
+ * Whether `x` looks like an apache-arrow `Table` or `RecordBatch`.
+ *
+ * @example
+ * ```ts
+ * isArrowTable(tableFromArrays({ f: new Float32Array([1]) })); // true
+ * ```
+ */
 export function isArrowTable(x: unknown): boolean {
   if (typeof x !== "object" || x === null) return false;
   const schema = (x as { schema?: { fields?: unknown } }).schema;
   return has(x, "getChildAt", "function") && has(x, "numCols", "number") && Array.isArray(schema?.fields);
 }
 
-/** Whether `x` looks like an apache-arrow `Vector`. */
+/**
+ * Whether `x` looks like an apache-arrow `Vector`.
+ *
+ * @example
+ * ```ts
+ * isArrowVector(vectorFromArray([1, 2])); // true
+ * ```
+ */
 export function isArrowVector(x: unknown): boolean {
   if (typeof x !== "object" || x === null) return false;
   return has(x, "toArray", "function") && has(x, "nullCount", "number") &&

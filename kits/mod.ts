@@ -30,7 +30,15 @@ export * from "./metrics.ts";
 export * from "./model_selection.ts";
 export * from "./predictor.ts";
 export * from "./wrapper_utils.ts";
-// Core types that the kits' API mentions.
+// The TensorFlow.js kit (dws/kits/tfjs), the notebook kit (dws/kits/notebook) and what they build on.
+export * from "./frames.ts";
+export * from "./notebook.ts";
+export * from "./stream_hash.ts";
+export * from "./tfjs.ts";
+export * from "./tfjs_checkpoint.ts";
+export * from "./tfjs_io.ts";
+// Core types that the kits' API mentions (NotebookLineageBuilder is a LineageBuilder: the whole core API's types).
+export type * from "../mod.ts";
 export type { ContextOptions } from "../core/context.ts";
 export type { Output } from "../core/output.ts";
 export type { Prompter } from "../core/prompt.ts";

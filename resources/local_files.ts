@@ -27,6 +27,7 @@ import { computeHashTree, type HashTree, writeHashTreeFiles } from "../core/hash
 import { sha1Hex } from "../core/hashing.ts";
 import { parseFileListing, serializeFileListing } from "../core/models/file_listing.ts";
 import { ObjectStore } from "../core/object_store.ts";
+import { createFolderFromSnapshot, newestStoredListing } from "../core/object_sync.ts";
 import type { Resource, ResourceType, SnapshotOps, WorkspaceHandle } from "../core/resource.ts";
 import { StatCache } from "../core/stat_cache.ts";
 import type { Workspace } from "../core/workspace.ts";
@@ -64,6 +65,7 @@ const PARAMS: readonly ParamDef[] = [
 export const localFilesType: ResourceType = {
   name: "file",
   hasLocalState: true,
+  storesObjects: true,
   params: PARAMS,
   open(_ws, entry, localParams): Resource {
     const own = localParams.local_path;
@@ -89,10 +91,29 @@ export const localFilesType: ResourceType = {
 /**
  * Where a local-files resource lives on this machine after a clone: its
  * recorded path when that exists (null = use it), else a path the user gives.
+ * A missing folder is created from the newest snapshot whose listing is in
+ * the object store (fetched from the object remote by clone and pull): at
+ * the recorded path in batch mode, where the user says otherwise.
  */
 export async function locateLocalFiles(ws: WorkspaceHandle, entry: ResourceEntry): Promise<string | null> {
   const global = String(entry.global_local_path ?? entry.local_path ?? "");
   if (global && existsSync(global)) return null;
+  const fromSnapshot = newestStoredListing(ws, entry.name) !== undefined;
+  if (fromSnapshot && ws.ctx.batch && global) {
+    createFolderFromSnapshot(ws, entry.name, global);
+    return null;
+  }
+  if (fromSnapshot && !ws.ctx.batch) {
+    const answer = await ws.ctx.prompter.ask(
+      `Where should the data of local files resource '${entry.name}' go on this machine? ` +
+        `(a missing folder is created from the latest snapshot)`,
+      global || undefined,
+    );
+    const path = resolve(answer || global);
+    if (!existsSync(path)) createFolderFromSnapshot(ws, entry.name, path);
+    else if (!statSync(path).isDirectory()) throw new ConfigurationError(`${path} is not a directory`);
+    return path === global ? null : path;
+  }
   if (ws.ctx.batch) {
     throw new ConfigurationError(
       `Local files resource ${entry.name} is missing from ${global}; run without --batch to give its path, ` +

@@ -24,6 +24,7 @@ import type { Context } from "../core/context.ts";
 import { ConfigurationError, RCloneException, SubprocessError } from "../core/errors.ts";
 import { localFileAccess } from "../core/file_access.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
+import { createFolderFromSnapshot } from "../core/object_sync.ts";
 import { boolType, enumType, type ParamDef, type ParamType, stringType } from "../core/params.ts";
 import type { JsonObject } from "../core/python_format.ts";
 import { registerResourceType } from "../core/registry.ts";
@@ -271,6 +272,8 @@ async function cloneRcloneResource(ws: WorkspaceHandle, entry: ResourceEntry): P
   }
   if (!path) throw new ConfigurationError(`Resource '${entry.name}' has no global_local_path in resources.json`);
   await checkRemoteIfNeeded(ws, entry, path);
+  // This machine is the authority (master=local) but has no copy: the newest snapshot's data, when here.
+  if (masterOf(entry) === "local" && !existsSync(path)) createFolderFromSnapshot(ws, entry.name, path);
   await initialCopy(ws, entry, path);
   return { local_path: path === global ? null : path };
 }
@@ -287,6 +290,7 @@ async function checkRemoteIfNeeded(ws: WorkspaceHandle, entry: ResourceEntry, pa
 export const rcloneType: ResourceType = {
   name: "rclone",
   hasLocalState: true,
+  storesObjects: true,
   params: PARAMS,
   open(ws, entry, localParams): Resource {
     const own = localParams.local_path;

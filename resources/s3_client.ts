@@ -364,4 +364,28 @@ export class S3Bucket {
       return { files, dirs };
     });
   }
+
+  /** Every object key under `prefix`, at any depth (1000 per request; used by object remotes). */
+  listKeys(prefix: string): Promise<string[]> {
+    return this.#call(async () => {
+      const keys: string[] = [];
+      let token: string | undefined;
+      for (;;) {
+        const r = await this.#send((c) =>
+          c.send(
+            new ListObjectsV2Command({
+              Bucket: this.name,
+              Prefix: prefix || undefined,
+              MaxKeys: 1000,
+              ContinuationToken: token,
+            }),
+          )
+        );
+        for (const c of r.Contents ?? []) if (c.Key && !c.Key.endsWith("/")) keys.push(c.Key);
+        if (!r.IsTruncated) break;
+        token = r.NextContinuationToken;
+      }
+      return keys;
+    });
+  }
 }

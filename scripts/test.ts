@@ -25,7 +25,7 @@ async function step(name: string, args: string[]): Promise<{ ok: boolean; output
 const checks: [string, string[]][] = [
   ["format", ["fmt", "--check"]],
   ["lint", ["lint"]],
-  ["type check", ["check", "cli/main.ts", "mod.ts", "tests/", "scripts/", "bench/"]],
+  ["type check", ["check", "cli/main.ts", "mod.ts", "kits/mod.ts", "tests/", "scripts/", "bench/", "examples/"]],
   ["doc lint", ["doc", "--lint", "mod.ts", "kits/mod.ts"]],
 ];
 const failedChecks: string[] = [];

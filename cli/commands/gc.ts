@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import { collectGarbage } from "../../core/gc.ts";
+import { openObjectRemote } from "../../core/object_sync.ts";
 import { withWorkspace } from "../../core/workspace.ts";
 import { contextFor, globalOptions } from "../context.ts";
 
@@ -23,7 +24,11 @@ export function gcCommand(): Command {
     .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
     .action(async (opts, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const r = await withWorkspace(ctx, (ws) => Promise.resolve(collectGarbage(ws, opts)), {
+      const r = await withWorkspace(ctx, async (ws) => {
+        // With --keep-last, older snapshots' objects may go once the object remote holds them.
+        const remote = opts.keepLast === undefined ? undefined : await openObjectRemote(ws);
+        return collectGarbage(ws, { ...opts, pushed: await remote?.list() });
+      }, {
         workspaceDir: globalOptions(cmd).workspaceDir,
         command: "dws gc",
       });

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import process from "node:process";
 import { Command, InvalidArgumentError } from "commander";
 import { historyReport } from "../../core/history.ts";
 import { writeHtmlReport } from "../../core/report_html.ts";
@@ -19,6 +20,10 @@ async function printStatus(cmd: Command, history?: { limit?: number }): Promise<
   const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
   printLines(ctx, statusReport(ws));
   if (history) printLines(ctx, ["", "", ...historyReport(ws.dir, history)]);
+}
+
+function names(text: string): string[] {
+  return text.split(",").map((n) => n.trim()).filter((n) => n);
 }
 
 function positiveInt(text: string): number {
@@ -42,11 +47,31 @@ export function reportCommand(): Command {
     new Command("history")
       .description("Show the history of snapshots, newest first, with their metrics.")
       .option("--limit <n>", "show at most this many snapshots", positiveInt)
+      .option(
+        "--baseline <tag-or-hash>",
+        "colour metrics green (better), red (worse) or bold (within 0.5%) against this snapshot's",
+        snapshotArg,
+      )
+      .option("--heatmap", "colour each metric column as a heatmap (7 quantile bins)")
+      .option("--maximize-metrics <names>", "comma-separated metrics where larger is better (besides accuracy)", names)
+      .option("--minimize-metrics <names>", "comma-separated metrics where smaller is better (besides loss)", names)
+      .option("--color", "colour even when the output is not a terminal (default: on a terminal, unless NO_COLOR)")
       .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
       .action(async (opts, cmd: Command) => {
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
-        printLines(ctx, historyReport(ws.dir, { limit: opts.limit }));
+        const color = opts.color === true || (!process.env.NO_COLOR && process.stdout.isTTY === true);
+        printLines(
+          ctx,
+          historyReport(ws.dir, {
+            limit: opts.limit,
+            baseline: opts.baseline,
+            heatmap: opts.heatmap,
+            maximizeMetrics: opts.maximizeMetrics,
+            minimizeMetrics: opts.minimizeMetrics,
+            color,
+          }),
+        );
       }),
   );
   report.addCommand(

@@ -101,4 +101,38 @@ console.log(JSON.stringify({ forestAccuracy, svcAccuracy: await svc.score(s.xTes
     lineages: { step_name: string }[];
   };
   assert.deepEqual(lineage.lineages.map((l) => l.step_name), ["train_kit"]);
+
+  // The tfjs kit (dws/kits/tfjs) from Node, with @tensorflow/tfjs (not tfjs-node) from the npm registry.
+  await run(sb, ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "@tensorflow/tfjs@4.22.0"], {
+    cwd: proj,
+  });
+  await run(sb, [join(proj, "node_modules/.bin/dws"), "--batch", "add", "api-resource", "--role", "source-data"], {
+    cwd: kws,
+  });
+  writeFileSync(
+    join(proj, "train_tfjs.mjs"),
+    `
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { CheckpointConfig, latestCheckpoint, modelFileIO, wrapModel } from "dws/kits/tfjs";
+const ws = ${JSON.stringify(kws)};
+const model = wrapModel(tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3], activation: "softmax" })] }), {
+  workspaceDir: ws, inputResource: "source-data-api", checkpointConfig: new CheckpointConfig({ modelName: "m", monitor: "loss" }) });
+model.compile({ optimizer: "sgd", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+const x = tf.tensor2d([[0, 1, 2], [1, 0, 1], [2, 2, 0], [0, 0, 1]]);
+const y = tf.tensor1d([0, 1, 2, 3]);
+await model.fit(x, y, { epochs: 2, batchSize: 2, verbose: 0 });
+const [loss, acc] = await model.evaluate(x, y);
+const loaded = await tf.loadLayersModel(modelFileIO(latestCheckpoint(join(ws, "results"), "m")));
+console.log(JSON.stringify({ loss: loss.dataSync()[0], acc: acc.dataSync()[0], shape: loaded.predict(x).shape }));
+`,
+  );
+  const tfjs = await run(sb, ["node", "train_tfjs.mjs"], { cwd: proj });
+  assert.match(tfjs.stdout, /^dws> Copied checkpoint m_2 to resource results$/m);
+  const evaluated = JSON.parse(tfjs.stdout.trim().split("\n").pop()!);
+  assert.deepEqual(evaluated.shape, [4, 4]);
+  const tfResults = readJson(join(kws, "results/results.json")) as { step: string; metrics: Record<string, number> };
+  assert.equal(tfResults.step, "train_tfjs");
+  assert.deepEqual(tfResults.metrics, { loss: evaluated.loss, acc: evaluated.acc });
+  assert.ok(existsSync(join(kws, ".dataworkspace/scratch/source-data-api/hashval.txt")));
 });
