@@ -1,7 +1,8 @@
 /**
  * Snapshot speed on a generated local-files resource (default 20,000 files x
  * 100 KB = 2 GB, `--compute-hash`): first snapshot (nothing cached), an
- * unchanged re-snapshot, one changed file; and `report history --limit 20`
+ * unchanged re-snapshot, one changed file, restore of the whole folder from the
+ * object store; and `report history --limit 20`
  * on 10,000 snapshots. Prints median times and GB/s.
  *
  * Usage: deno task bench:snapshot [files] [kb-per-file] [runs]
@@ -82,6 +83,13 @@ for (let i = 0; i < runs; i++) {
   changed.push(dws(["snapshot", `changed-${tag++}`], ws));
 }
 
+// Restore of the whole folder from the object store (the folder deleted first).
+const restore: number[] = [];
+for (let i = 0; i < runs; i++) {
+  rmSync(data, { recursive: true, force: true });
+  restore.push(dws(["restore", "first-0"], ws));
+}
+
 // History: 10,000 synthetic snapshots.
 const hist = join(base, "hist");
 mkdirSync(hist);
@@ -115,5 +123,6 @@ console.log(`median of ${runs} runs:`);
 row("first snapshot (no cache)", first, "< 2.5 s", totalGB);
 row("unchanged re-snapshot", unchanged, "< 0.4 s");
 row("one changed file", changed, "< 0.5 s");
+row("restore of the deleted folder", restore, "< 3 s", totalGB);
 row("report history --limit 20 (10k)", history, "< 0.3 s");
 rmSync(base, { recursive: true, force: true });
