@@ -19,6 +19,7 @@ import {
 import { ConfigurationError, UserAbort } from "../core/errors.ts";
 import { localFileAccess } from "../core/file_access.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
+import type { JsonObject } from "../core/python_format.ts";
 import { absolutePathType, boolType, exportParam, importedParam, type ParamDef, stringType } from "../core/params.ts";
 import { registerResourceType } from "../core/registry.ts";
 import { gitAdd, gitDirOf } from "../core/git.ts";
@@ -61,6 +62,16 @@ const PARAMS: readonly ParamDef[] = [
   },
 ];
 
+/**
+ * The folder of a data-folder resource on this machine: the local override,
+ * else the recorded path (metadata older than 1.6 stored it as `local_path`).
+ */
+export function dataFolderPath(entry: ResourceEntry, localParams: JsonObject): string | undefined {
+  const own = localParams.local_path;
+  const global = entry.global_local_path ?? entry.local_path;
+  return typeof own === "string" ? own : typeof global === "string" ? global : undefined;
+}
+
 /** The `file` (local files) resource type. */
 export const localFilesType: ResourceType = {
   name: "file",
@@ -68,10 +79,7 @@ export const localFilesType: ResourceType = {
   storesObjects: true,
   params: PARAMS,
   open(_ws, entry, localParams): Resource {
-    const own = localParams.local_path;
-    // Metadata older than 1.6 stored the folder as `local_path`.
-    const global = entry.global_local_path ?? entry.local_path;
-    const localPath = typeof own === "string" ? own : typeof global === "string" ? global : undefined;
+    const localPath = dataFolderPath(entry, localParams);
     return {
       name: entry.name,
       role: entry.role,

@@ -31,7 +31,7 @@ import { registerResourceType } from "../core/registry.ts";
 import type { Resource, ResourceType, SyncOps, WorkspaceHandle } from "../core/resource.ts";
 import { runProgram } from "../core/subprocess.ts";
 import type { Workspace } from "../core/workspace.ts";
-import { hashTreeDir, hashTreeSnapshotOps, localFilesType } from "./local_files.ts";
+import { dataFolderPath, hashTreeDir, hashTreeSnapshotOps, localFilesType } from "./local_files.ts";
 
 /** Which side is authoritative: push only with `local`, pull only with `remote`. */
 export type RcloneMaster = "none" | "remote" | "local";
@@ -293,9 +293,7 @@ export const rcloneType: ResourceType = {
   storesObjects: true,
   params: PARAMS,
   open(ws, entry, localParams): Resource {
-    const own = localParams.local_path;
-    const global = entry.global_local_path ?? entry.local_path;
-    const localPath = typeof own === "string" ? own : typeof global === "string" ? global : undefined;
+    const localPath = dataFolderPath(entry, localParams);
     return {
       name: entry.name,
       role: entry.role,

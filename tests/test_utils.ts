@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -229,4 +230,27 @@ export function ignoreWithout(tool: string): boolean {
 /** Fail clearly when a required tool is missing in CI. */
 export function requireTool(tool: string): void {
   if (!hasTool(tool)) throw new Error(`'${tool}' is required for this test but is not installed (see .ci/run)`);
+}
+
+/** Every file under `dir` with its mode and content (base64); links and empty folders marked. */
+export function folderState(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, rel: string) => {
+    const entries = Deno.readDirSync(d);
+    let empty = true;
+    for (const e of entries) {
+      empty = false;
+      const p = join(d, e.name);
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isSymlink) out[r] = "<link>";
+      else if (e.isDirectory) walk(p, r);
+      else {
+        const mode = (Deno.statSync(p).mode ?? 0) & 0o777;
+        out[r] = `${mode.toString(8)} ${Buffer.from(Deno.readFileSync(p)).toString("base64")}`;
+      }
+    }
+    if (empty && rel) out[rel + "/"] = "<empty dir>";
+  };
+  walk(dir, "");
+  return out;
 }

@@ -14,35 +14,16 @@ import {
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { createBucket, S3_TEST_ENV, s3TestServer } from "../s3_server.ts";
-import { dws, dwsOk, ignoreWithout, initWorkspace, run, type Sandbox, sandbox } from "../test_utils.ts";
+import { dws, dwsOk, folderState, ignoreWithout, initWorkspace, run, type Sandbox, sandbox } from "../test_utils.ts";
 
 const noRclone = ignoreWithout("rclone");
 const noMoto = ignoreWithout("moto_server");
-
-/** Every file under dir with mode and content; links and empty folders marked. */
-function folderState(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, rel: string) => {
-    const entries = readdirSync(d, { withFileTypes: true });
-    if (entries.length === 0 && rel) out[rel + "/"] = "<empty dir>";
-    for (const e of entries) {
-      const p = join(d, e.name);
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isSymbolicLink()) out[r] = "<link>";
-      else if (e.isDirectory()) walk(p, r);
-      else out[r] = `${(statSync(p).mode & 0o777).toString(8)} ${readFileSync(p).toString("base64")}`;
-    }
-  };
-  walk(dir, "");
-  return out;
-}
 
 /** Files under `dir` (relative paths). */
 function filesUnder(dir: string): string[] {

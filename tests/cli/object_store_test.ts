@@ -12,25 +12,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { dws, dwsOk, initWorkspace, sandbox } from "../test_utils.ts";
-
-/** Every file under dir with content and mode; links and empty folders marked. */
-function folderState(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, rel: string) => {
-    const entries = readdirSync(d, { withFileTypes: true });
-    if (entries.length === 0 && rel) out[rel + "/"] = "<empty dir>";
-    for (const e of entries) {
-      const p = join(d, e.name);
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isSymbolicLink()) out[r] = "<link>";
-      else if (e.isDirectory()) walk(p, r);
-      else out[r] = `${(statSync(p).mode & 0o777).toString(8)} ${readFileSync(p).toString("base64")}`;
-    }
-  };
-  walk(dir, "");
-  return out;
-}
+import { dws, dwsOk, folderState, initWorkspace, sandbox } from "../test_utils.ts";
 
 function storeSize(ws: string): number {
   const dir = join(ws, "scratch", "objects");
