@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import process from "node:process";
-import "../resources/mod.ts";
+import "../resources/register.ts";
 import { DwsError, SubprocessError } from "../core/errors.ts";
 import { dwsProgram } from "./program.ts";
 

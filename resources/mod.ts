@@ -5,8 +5,6 @@
  */
 import type { Resource } from "../core/resource.ts";
 import type { Workspace } from "../core/workspace.ts";
-import { registerLazyResourceType } from "../core/registry.ts";
-import { registerObjectRemoteBackend } from "../core/object_remote.ts";
 import type { AddS3Options } from "./s3.ts";
 export { type AddGitOptions, addGitResource, gitType } from "./git.ts";
 export { type AddGitSubdirectoryOptions, addGitSubdirectoryResource, gitSubdirectoryType } from "./git_subdirectory.ts";
@@ -22,14 +20,8 @@ export {
 export { addApiResource, apiResourceType, readApiResourceHash, writeApiResourceHash } from "./api_resource.ts";
 export type { AddS3Options } from "./s3.ts";
 
-// S3 is registered lazily: its module (and the AWS SDK it loads on first use) is
-// imported only when a workspace has an s3 resource or `dws add s3` runs.
-registerLazyResourceType("s3", async () => (await import("./s3.ts")).s3Type);
-// Object remotes at s3:// locations, likewise loaded only when one is used.
-registerObjectRemoteBackend(
-  "s3",
-  async (location, options) => (await import("./object_remote_s3.ts")).s3Backend(location, options),
-);
+// S3 and the s3:// object remote stay lazy (they load the AWS SDK).
+import "./register.ts";
 
 /**
  * Add a versioned S3 bucket as a resource (`dws add s3`); loads the S3

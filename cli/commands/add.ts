@@ -7,13 +7,6 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import process from "node:process";
 import { parseRole } from "../../core/names.ts";
 import { withWorkspace } from "../../core/workspace.ts";
-import {
-  addApiResource,
-  addGitResource,
-  addLocalFilesResource,
-  addRcloneResource,
-  addS3Resource,
-} from "../../resources/mod.ts";
 import { contextFor, globalOptions } from "../context.ts";
 
 const ROLE_HELP = "role of the resource: source-data, intermediate-data, code, results (or s, i, c, r)";
@@ -49,6 +42,7 @@ export function addCommand(): Command {
       .option("--imported", "the lineage was exported by another workspace (implies --read-only, source-data)")
       .action(async (path: string, opts, cmd: Command) => {
         const ctx = contextFor(cmd);
+        const { addGitResource } = await import("../../resources/mod.ts");
         await withWorkspace(ctx, (ws) => addGitResource(ws, path, opts), {
           workspaceDir: globalOptions(cmd).workspaceDir,
           command: "dws add git",
@@ -65,6 +59,7 @@ export function addCommand(): Command {
       .option("--imported", "the lineage was exported by another workspace (source-data only)")
       .action(async (path: string, opts, cmd: Command) => {
         const ctx = contextFor(cmd);
+        const { addLocalFilesResource } = await import("../../resources/mod.ts");
         await withWorkspace(ctx, (ws) => addLocalFilesResource(ws, path, opts), {
           workspaceDir: globalOptions(cmd).workspaceDir,
           command: "dws add local-files",
@@ -93,7 +88,11 @@ export function addCommand(): Command {
         const ctx = contextFor(cmd);
         await withWorkspace(
           ctx,
-          (ws) => addRcloneResource(ws, { remote, localPath }, { ...opts, cwd: process.cwd() }),
+          async (ws) =>
+            (await import("../../resources/mod.ts")).addRcloneResource(ws, { remote, localPath }, {
+              ...opts,
+              cwd: process.cwd(),
+            }),
           { workspaceDir: globalOptions(cmd).workspaceDir, command: "dws add rclone" },
         );
       }),
@@ -106,6 +105,7 @@ export function addCommand(): Command {
       .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
       .action(async (opts, cmd: Command) => {
         const ctx = contextFor(cmd);
+        const { addApiResource } = await import("../../resources/mod.ts");
         await withWorkspace(ctx, (ws) => addApiResource(ws, opts), {
           workspaceDir: globalOptions(cmd).workspaceDir,
           command: "dws add api-resource",
@@ -125,6 +125,7 @@ export function addCommand(): Command {
       .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
       .action(async (bucket: string, opts, cmd: Command) => {
         const ctx = contextFor(cmd);
+        const { addS3Resource } = await import("../../resources/mod.ts");
         await withWorkspace(ctx, (ws) => addS3Resource(ws, bucket, opts), {
           workspaceDir: globalOptions(cmd).workspaceDir,
           command: "dws add s3",

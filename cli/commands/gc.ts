@@ -4,8 +4,6 @@
  * @module
  */
 import { Command, InvalidArgumentError } from "commander";
-import { collectGarbage } from "../../core/gc.ts";
-import { openObjectRemote } from "../../core/object_sync.ts";
 import { withWorkspace } from "../../core/workspace.ts";
 import { contextFor, globalOptions } from "../context.ts";
 
@@ -23,6 +21,8 @@ export function gcCommand(): Command {
     .option("--dry-run", "report what would be removed, remove nothing")
     .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
     .action(async (opts, cmd: Command) => {
+      const { collectGarbage } = await import("../../core/gc.ts");
+      const { openObjectRemote } = await import("../../core/object_sync.ts");
       const ctx = contextFor(cmd);
       const r = await withWorkspace(ctx, async (ws) => {
         // With --keep-last, older snapshots' objects may go once the object remote holds them.

@@ -5,10 +5,6 @@
  */
 import process from "node:process";
 import { Command, InvalidArgumentError } from "commander";
-import { historyReport } from "../../core/history.ts";
-import { writeHtmlReport } from "../../core/report_html.ts";
-import { lineageReport } from "../../core/report_lineage.ts";
-import { resultsReport } from "../../core/report_results.ts";
 import { statusReport } from "../../core/report_status.ts";
 import { openWorkspace } from "../../core/workspace.ts";
 import { contextFor, globalOptions } from "../context.ts";
@@ -19,7 +15,10 @@ async function printStatus(cmd: Command, history?: { limit?: number }): Promise<
   const ctx = contextFor(cmd);
   const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
   printLines(ctx, statusReport(ws));
-  if (history) printLines(ctx, ["", "", ...historyReport(ws.dir, history)]);
+  if (history) {
+    const { historyReport } = await import("../../core/history.ts");
+    printLines(ctx, ["", "", ...historyReport(ws.dir, history)]);
+  }
 }
 
 function names(text: string): string[] {
@@ -58,6 +57,7 @@ export function reportCommand(): Command {
       .option("--color", "colour even when the output is not a terminal (default: on a terminal, unless NO_COLOR)")
       .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
       .action(async (opts, cmd: Command) => {
+        const { historyReport } = await import("../../core/history.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         const color = opts.color === true || (!process.env.NO_COLOR && process.stdout.isTTY === true);
@@ -80,6 +80,7 @@ export function reportCommand(): Command {
       .option("--snapshot <tag-or-hash>", "as of this snapshot (default: the current state)", snapshotArg)
       .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
       .action(async (opts, cmd: Command) => {
+        const { lineageReport } = await import("../../core/report_lineage.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         printLines(ctx, lineageReport(ws.dir, { tagOrHash: opts.snapshot }));
@@ -92,6 +93,7 @@ export function reportCommand(): Command {
       .option("--resource <name>", "look only in this resource (default: every results resource)")
       .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
       .action(async (opts, cmd: Command) => {
+        const { resultsReport } = await import("../../core/report_results.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         printLines(ctx, await resultsReport(ws, { tagOrHash: opts.snapshot, resourceName: opts.resource }));
@@ -106,6 +108,7 @@ export function reportCommand(): Command {
       .option("--resource <name>", "the results resource (default: all for results, the first for lineage)")
       .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
       .action(async (output: string, opts, cmd: Command) => {
+        const { writeHtmlReport } = await import("../../core/report_html.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         await writeHtmlReport(ws, output, {
