@@ -11,13 +11,12 @@
  *
  * @module
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { createBucket, S3_TEST_ENV, startMotoServer, testClient } from "../tests/s3_server.ts";
+import { benchSandbox, DENO, ROOT } from "./bench_utils.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -30,19 +29,9 @@ const { values } = parseArgs({
 const files = Number(values.files);
 const size = Number(values.kb) * 1024;
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const deno = Deno.execPath();
-const base = mkdtempSync(join(tmpdir(), "dws-bench-remote-"));
-const home = join(base, "home");
-mkdirSync(home);
-writeFileSync(join(home, ".gitconfig"), "[user]\n\tname = bench\n\temail = bench@example.com\n");
-const env: Record<string, string> = {
-  ...S3_TEST_ENV,
-  HOME: home,
-  GIT_CONFIG_GLOBAL: join(home, ".gitconfig"),
-  PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-  DENO_DIR: join(Deno.env.get("HOME")!, ".cache/deno"),
-};
+const root = ROOT;
+const deno = DENO;
+const { base, env } = benchSandbox("remote", { ...S3_TEST_ENV, PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" });
 
 async function dws(args: string[], cwd: string): Promise<{ s: number; stdout: string }> {
   const t0 = performance.now();

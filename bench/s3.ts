@@ -22,13 +22,12 @@
  *
  * @module
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { createBucket, S3_TEST_ENV, startMotoServer, testClient } from "../tests/s3_server.ts";
+import { benchSandbox, DENO, ROOT } from "./bench_utils.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -43,19 +42,9 @@ const count = Number(values.objects);
 const runs = Number(values.runs);
 const latency = Number(values.latency);
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const deno = Deno.execPath();
-const base = mkdtempSync(join(tmpdir(), "dws-bench-s3-"));
-const home = join(base, "home");
-mkdirSync(home);
-writeFileSync(join(home, ".gitconfig"), "[user]\n\tname = bench\n\temail = bench@example.com\n");
-const env = {
-  ...S3_TEST_ENV,
-  HOME: home,
-  GIT_CONFIG_GLOBAL: join(home, ".gitconfig"),
-  PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-  DENO_DIR: join(Deno.env.get("HOME")!, ".cache/deno"),
-};
+const root = ROOT;
+const deno = DENO;
+const { base, env } = benchSandbox("s3", { ...S3_TEST_ENV, PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" });
 
 async function dws(args: string[], cwd: string): Promise<{ ms: number; stderr: string }> {
   const t0 = performance.now();

@@ -9,27 +9,18 @@
  *
  * @module
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { dumpPythonJson } from "../core/python_json.ts";
 import { statCachePath } from "../resources/local_files.ts";
+import { benchSandbox, DENO, ROOT } from "./bench_utils.ts";
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const deno = Deno.execPath();
+const root = ROOT;
+const deno = DENO;
 const files = Number(Deno.args[0] ?? 20000);
 const kb = Number(Deno.args[1] ?? 100);
 const runs = Number(Deno.args[2] ?? 3);
-const base = mkdtempSync(join(tmpdir(), "dws-bench-snap-"));
-const home = join(base, "home");
-mkdirSync(home);
-writeFileSync(join(home, ".gitconfig"), "[user]\n\tname = bench\n\temail = bench@example.com\n");
-const env = {
-  HOME: home,
-  GIT_CONFIG_GLOBAL: join(home, ".gitconfig"),
-  DENO_DIR: join(Deno.env.get("HOME")!, ".cache/deno"),
-};
+const { base, env } = benchSandbox("snap");
 
 function dws(args: string[], cwd: string): number {
   const t0 = performance.now();

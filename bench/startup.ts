@@ -6,23 +6,14 @@
  *
  * @module
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { benchSandbox, DENO, ROOT } from "./bench_utils.ts";
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const deno = Deno.execPath();
+const root = ROOT;
+const deno = DENO;
 const runs = Number(Deno.args[0] ?? 30);
-const base = mkdtempSync(join(tmpdir(), "dws-bench-"));
-const home = join(base, "home");
-mkdirSync(home);
-writeFileSync(join(home, ".gitconfig"), "[user]\n\tname = bench\n\temail = bench@example.com\n");
-const env = {
-  HOME: home,
-  GIT_CONFIG_GLOBAL: join(home, ".gitconfig"),
-  DENO_DIR: join(Deno.env.get("HOME")!, ".cache/deno"),
-};
+const { base, env } = benchSandbox("startup");
 const dwsPerms = ["--allow-read", "--allow-write", "--allow-run", "--allow-env", "--allow-sys"];
 
 function time(args: string[], cwd: string): number {
