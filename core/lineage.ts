@@ -36,7 +36,7 @@ import {
   sameVersion,
   type StepLineage,
 } from "./models/lineage.ts";
-import { isoTimestamp } from "./models/snapshot_metadata.ts";
+import { isoTimestamp, nowMicros } from "./models/snapshot_metadata.ts";
 import { isInside, relativePosix } from "./paths.ts";
 import type { JsonObject, JsonValue } from "./python_format.ts";
 import { dumpPythonJson } from "./python_json.ts";
@@ -64,10 +64,6 @@ function stepNameFrom(path: string): string {
   const b = basename(path);
   const ext = extname(b);
   return [".ts", ".js", ".mjs", ".cjs", ".mts", ".py", ".ipynb"].includes(ext) ? b.slice(0, -ext.length) : b;
-}
-
-function micros(): number {
-  return Math.floor(((performance.timeOrigin + performance.now()) % 1000) * 1000);
 }
 
 /** Builds a step's lineage; finish with {@link LineageBuilder.run} or {@link LineageBuilder.eval}. */
@@ -210,7 +206,7 @@ export class LineageBuilder {
     const inputRefs = (this.#inputs ?? []).map((i) => typeof i === "string" ? refForPath(ws, i) : validateRef(ws, i));
     checkNoCovering(inputRefs, "Input");
     const now = this.#startTime ?? new Date();
-    const startTime = isoTimestamp(now, this.#startTime ? undefined : micros());
+    const startTime = isoTimestamp(now, this.#startTime ? undefined : nowMicros());
     const comment = `Step ${stepName} at ${startTime.replace("T", " ")}`;
     const cwdRef = tryRef(ws, process.cwd());
 

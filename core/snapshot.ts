@@ -18,7 +18,7 @@ import { dirname, join } from "node:path";
 import { ConfigurationError, UserAbort } from "./errors.ts";
 import { faultPoint } from "./fault.ts";
 import { type ManifestEntry, serializeManifest } from "./models/manifest.ts";
-import { isoTimestamp, type SnapshotMetadata } from "./models/snapshot_metadata.ts";
+import { isoTimestamp, nowMicros, type SnapshotMetadata } from "./models/snapshot_metadata.ts";
 import { isJsonObject } from "./models/json_shape.ts";
 import { applyResultMoves, planResultsMove, resultMoves } from "./move_results.ts";
 import { isFullHash, isShortHash, validateHostname } from "./names.ts";
@@ -89,10 +89,6 @@ function readMetrics(r: Resource): JsonObject | null | undefined {
   return isJsonObject(data) && isJsonObject(data.metrics) ? data.metrics : undefined;
 }
 
-function micros(): number {
-  return Math.floor(((performance.timeOrigin + performance.now()) % 1000) * 1000);
-}
-
 /**
  * Take a snapshot of the workspace. Returns its hash and metadata.
  *
@@ -122,7 +118,7 @@ export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions 
 
   const number = listSnapshotHashes(ws.dir).length + 1;
   const now = new Date();
-  const timestamp = isoTimestamp(now, micros());
+  const timestamp = isoTimestamp(now, nowMicros());
   const template = ws.getParam("results.dir_template") as string;
   const relDest = expandTemplate(template, {
     username: username(),

@@ -39,6 +39,7 @@ import { resolveWorkspaceDir, Workspace } from "../core/workspace.ts";
 import { apiScratchDir, writeApiResourceHash } from "../resources/api_resource.ts";
 import "../resources/mod.ts";
 import { frameColumns } from "./frames.ts";
+import { isoTimestamp } from "../core/models/snapshot_metadata.ts";
 
 export type { ResourceRef };
 
@@ -349,7 +350,7 @@ export class ApiResourceHash {
 export function metricsToJson(v: unknown): JsonValue {
   if (v === null || typeof v === "number" || typeof v === "string" || typeof v === "boolean") return v;
   if (typeof v === "bigint") return Number(v);
-  if (v instanceof Date) return isoLocal(v);
+  if (v instanceof Date) return isoTimestamp(v);
   if (isTypedArray(v)) return Array.from(v as ArrayLike<number | bigint>, (x) => Number(x));
   if (Array.isArray(v)) return v.map((x) => metricsToJson(x ?? null));
   if (v instanceof Map) {
@@ -363,13 +364,6 @@ export function metricsToJson(v: unknown): JsonValue {
     return o;
   }
   throw new ApiParamError(`A metric of type ${typeName(v)} cannot be written to results.json`);
-}
-
-function isoLocal(d: Date): string {
-  const p = (n: number, w = 2) => String(n).padStart(w, "0");
-  return `${p(d.getFullYear(), 4)}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${
-    p(d.getSeconds())
-  }.${p(d.getMilliseconds() * 1000, 6)}`;
 }
 
 // ---------------------------------------------------------------------------------------------

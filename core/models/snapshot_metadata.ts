@@ -80,6 +80,11 @@ export function parseSnapshotMetadata(text: string, fileName: string): SnapshotM
   return md;
 }
 
+/** The microseconds of the current second (`Date` only has milliseconds). */
+export function nowMicros(): number {
+  return Math.floor(((performance.timeOrigin + performance.now()) % 1000) * 1000);
+}
+
 /**
  * A timestamp as Python's `datetime.now().isoformat()`: local time with
  * microseconds (always written, so it always parses).
