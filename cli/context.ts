@@ -8,6 +8,12 @@ import type { Command } from "commander";
 import { type Context, createContext } from "../core/context.ts";
 import { stdinPrompter } from "../core/prompt.ts";
 
+/** The `--workspace-dir` option, as `.option(...WORKSPACE_DIR_OPTION)`. */
+export const WORKSPACE_DIR_OPTION = [
+  "--workspace-dir <dir>",
+  "the workspace (default: found from the current directory)",
+] as const;
+
 /** Global options every command sees. */
 export interface GlobalOptions {
   batch?: boolean;

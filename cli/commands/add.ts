@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import process from "node:process";
 import { parseRole } from "../../core/names.ts";
 import { withWorkspace } from "../../core/workspace.ts";
-import { contextFor, globalOptions } from "../context.ts";
+import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 const ROLE_HELP = "role of the resource: source-data, intermediate-data, code, results (or s, i, c, r)";
 
@@ -23,14 +23,14 @@ function common(cmd: Command): Command {
   return cmd
     .option("--role <role>", ROLE_HELP, roleArg)
     .option("--name <name>", "short, unique name for the resource (default: from the path)")
-    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)");
+    .option(...WORKSPACE_DIR_OPTION);
 }
 
 /** The `add` command group. */
 export function addCommand(): Command {
   const add = new Command("add")
     .description("Add a resource to the workspace.")
-    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)");
+    .option(...WORKSPACE_DIR_OPTION);
 
   add.addCommand(
     common(new Command("git"))
@@ -102,7 +102,7 @@ export function addCommand(): Command {
       .description("Add data that comes from an API or memory; kits record its hash as its version.")
       .option("--role <role>", "source-data or intermediate-data (or s, i)", roleArg)
       .option("--name <name>", "short, unique name for the resource (default: <role>-api)")
-      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .option(...WORKSPACE_DIR_OPTION)
       .action(async (opts, cmd: Command) => {
         const ctx = contextFor(cmd);
         const { addApiResource } = await import("../../resources/mod.ts");
@@ -122,7 +122,7 @@ export function addCommand(): Command {
       .option("--role <role>", "source-data, intermediate-data or code (or s, i, c)", roleArg)
       .option("--name <name>", "short, unique name for the resource (default: the bucket name)")
       .option("--endpoint-url <url>", "S3-compatible endpoint, e.g. http://127.0.0.1:9000 (default: AWS)")
-      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .option(...WORKSPACE_DIR_OPTION)
       .action(async (bucket: string, opts, cmd: Command) => {
         const ctx = contextFor(cmd);
         const { addS3Resource } = await import("../../resources/mod.ts");

@@ -6,7 +6,7 @@
 import { Command } from "commander";
 import { formatParamDetail, formatParamList, getParamRow, listParams, setParam } from "../../core/config.ts";
 import { openWorkspace, withWorkspace } from "../../core/workspace.ts";
-import { contextFor, globalOptions } from "../context.ts";
+import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 import { printLines } from "../print.ts";
 
 /** The `config` command. */
@@ -16,7 +16,7 @@ export function configCommand(): Command {
     .argument("[name]", "parameter name")
     .argument("[value]", "new value (lists as JSON, e.g. '[\"README.md\"]')")
     .option("--resource <name>", "show or set the parameters of this resource")
-    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+    .option(...WORKSPACE_DIR_OPTION)
     .action(async (name: string | undefined, value: string | undefined, opts, cmd: Command) => {
       const ctx = contextFor(cmd);
       const { workspaceDir } = globalOptions(cmd);

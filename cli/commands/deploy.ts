@@ -5,15 +5,13 @@
  */
 import { Command } from "commander";
 import { openWorkspace } from "../../core/workspace.ts";
-import { contextFor, globalOptions } from "../context.ts";
-
-const WS_OPTION = ["--workspace-dir <dir>", "the workspace (default: found from the current directory)"] as const;
+import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 /** The `deploy` command group. */
 export function deployCommand(): Command {
   const deploy = new Command("deploy")
     .description("Build and run a Docker image of the workspace (cloned from its origin).")
-    .option(...WS_OPTION);
+    .option(...WORKSPACE_DIR_OPTION);
   deploy.addCommand(
     new Command("build")
       .description("Build a Docker image with dws, git and a clone of the workspace.")
@@ -22,7 +20,7 @@ export function deployCommand(): Command {
       .option("--git-user-email <email>", "git user.email in the image (default: the workspace's)")
       .option("--git-user-name <name>", "git user.name in the image (default: the workspace's)")
       .option("--dry-run", "print the Dockerfile and the docker commands instead of running them")
-      .option(...WS_OPTION)
+      .option(...WORKSPACE_DIR_OPTION)
       .action(async (opts, cmd: Command) => {
         const { deployBuild } = await import("../../core/deploy.ts");
         const ctx = contextFor(cmd);
@@ -36,7 +34,7 @@ export function deployCommand(): Command {
       .option("--image-name <name>", "image name (default: from the workspace name)")
       .option("--no-mount-ssh-keys", "do not mount ~/.ssh into the container")
       .option("--dry-run", "print the docker command instead of running it")
-      .option(...WS_OPTION)
+      .option(...WORKSPACE_DIR_OPTION)
       .action(async (opts, cmd: Command) => {
         const { deployRun } = await import("../../core/deploy.ts");
         const ctx = contextFor(cmd);

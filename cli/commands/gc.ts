@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import { withWorkspace } from "../../core/workspace.ts";
-import { contextFor, globalOptions } from "../context.ts";
+import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 function count(text: string): number {
   const n = Number(text);
@@ -19,7 +19,7 @@ export function gcCommand(): Command {
     .description("Remove objects of the object store that no snapshot needs.")
     .option("--keep-last <n>", "keep only the newest N snapshots' objects (older ones go once pushed)", count)
     .option("--dry-run", "report what would be removed, remove nothing")
-    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+    .option(...WORKSPACE_DIR_OPTION)
     .action(async (opts, cmd: Command) => {
       const { collectGarbage } = await import("../../core/gc.ts");
       const { openObjectRemote } = await import("../../core/object_sync.ts");

@@ -6,9 +6,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { isValidHostname } from "../../core/names.ts";
 import { openWorkspace } from "../../core/workspace.ts";
-import { contextFor, globalOptions } from "../context.ts";
-
-const WS_OPTION = ["--workspace-dir <dir>", "the workspace (default: found from the current directory)"] as const;
+import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 /** A `--snapshot` value: a tag or hash (1.6 checks it with the hostname rule). */
 export function snapshotArg(text: string): string {
@@ -26,7 +24,7 @@ function pixels(text: string): number {
 export function lineageCommand(): Command {
   const lineage = new Command("lineage")
     .description("Lineage of the workspace's data.")
-    .option(...WS_OPTION);
+    .option(...WORKSPACE_DIR_OPTION);
   lineage.addCommand(
     new Command("graph")
       .description("Draw the lineage of a resource as a self-contained HTML page (or Graphviz dot).")
@@ -36,7 +34,7 @@ export function lineageCommand(): Command {
       .addOption(new Option("--format <format>", "html or dot").choices(["html", "dot"]).default("html"))
       .option("--width <px>", "width of the drawing in the HTML page", pixels, 1024)
       .option("--height <px>", "height of the drawing in the HTML page", pixels, 800)
-      .option(...WS_OPTION)
+      .option(...WORKSPACE_DIR_OPTION)
       .action(async (output: string, opts, cmd: Command) => {
         const { writeLineageGraph } = await import("../../core/lineage_graph.ts");
         const ctx = contextFor(cmd);

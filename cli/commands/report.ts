@@ -7,7 +7,7 @@ import process from "node:process";
 import { Command, InvalidArgumentError } from "commander";
 import { statusReport } from "../../core/report_status.ts";
 import { openWorkspace } from "../../core/workspace.ts";
-import { contextFor, globalOptions } from "../context.ts";
+import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 import { printLines } from "../print.ts";
 import { snapshotArg } from "./lineage.ts";
 
@@ -35,11 +35,11 @@ function positiveInt(text: string): number {
 export function reportCommand(): Command {
   const report = new Command("report")
     .description("Reports about the workspace.")
-    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)");
+    .option(...WORKSPACE_DIR_OPTION);
   report.addCommand(
     new Command("status")
       .description("Show the workspace's resources by role.")
-      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .option(...WORKSPACE_DIR_OPTION)
       .action((_opts, cmd: Command) => printStatus(cmd)),
   );
   report.addCommand(
@@ -55,7 +55,7 @@ export function reportCommand(): Command {
       .option("--maximize-metrics <names>", "comma-separated metrics where larger is better (besides accuracy)", names)
       .option("--minimize-metrics <names>", "comma-separated metrics where smaller is better (besides loss)", names)
       .option("--color", "colour even when the output is not a terminal (default: on a terminal, unless NO_COLOR)")
-      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .option(...WORKSPACE_DIR_OPTION)
       .action(async (opts, cmd: Command) => {
         const { historyReport } = await import("../../core/history.ts");
         const ctx = contextFor(cmd);
@@ -78,7 +78,7 @@ export function reportCommand(): Command {
     new Command("lineage")
       .description("Show the lineage of every resource: the step, source data or code behind each.")
       .option("--snapshot <tag-or-hash>", "as of this snapshot (default: the current state)", snapshotArg)
-      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .option(...WORKSPACE_DIR_OPTION)
       .action(async (opts, cmd: Command) => {
         const { lineageReport } = await import("../../core/report_lineage.ts");
         const ctx = contextFor(cmd);
@@ -91,7 +91,7 @@ export function reportCommand(): Command {
       .description("Show a results.json: the current one, or a snapshot's.")
       .option("--snapshot <tag-or-hash>", "the results of this snapshot", snapshotArg)
       .option("--resource <name>", "look only in this resource (default: every results resource)")
-      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .option(...WORKSPACE_DIR_OPTION)
       .action(async (opts, cmd: Command) => {
         const { resultsReport } = await import("../../core/report_results.ts");
         const ctx = contextFor(cmd);
@@ -106,7 +106,7 @@ export function reportCommand(): Command {
       .option("--snapshot <tag-or-hash>", "whose results and lineage to show (default: the newest)", snapshotArg)
       .option("--baseline <tag-or-hash>", "measure changes from this snapshot (default: the oldest)", snapshotArg)
       .option("--resource <name>", "the results resource (default: all for results, the first for lineage)")
-      .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+      .option(...WORKSPACE_DIR_OPTION)
       .action(async (output: string, opts, cmd: Command) => {
         const { writeHtmlReport } = await import("../../core/report_html.ts");
         const ctx = contextFor(cmd);
@@ -127,7 +127,7 @@ export function statusCommand(): Command {
     .description("Deprecated: use 'dws report status' and 'dws report history'.")
     .option("--history", "also show the history of snapshots")
     .option("--limit <n>", "with --history: show at most this many snapshots", positiveInt)
-    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+    .option(...WORKSPACE_DIR_OPTION)
     .action((opts, cmd: Command) => {
       contextFor(cmd).output.warn(
         "Note: 'dws status' is deprecated; use 'dws report status' and 'dws report history'.",

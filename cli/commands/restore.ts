@@ -6,10 +6,9 @@
 import { Command } from "commander";
 import { UsageError } from "../../core/errors.ts";
 import { openWorkspace, withWorkspace } from "../../core/workspace.ts";
-import { contextFor, globalOptions } from "../context.ts";
+import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 import { printLines } from "../print.ts";
 
-const WS_OPTION = ["--workspace-dir <dir>", "the workspace (default: found from the current directory)"] as const;
 const nameList = (s: string) => s.split(",").map((x) => x.trim()).filter((x) => x);
 
 /** The `restore` command. */
@@ -20,7 +19,7 @@ export function restoreCommand(): Command {
     .option("--only <names>", "restore only these resources (comma list; implies --strict)", nameList)
     .option("--leave <names>", "restore everything but these resources (comma list)", nameList)
     .option("--strict", "fail instead of skipping resources that cannot be restored")
-    .option(...WS_OPTION)
+    .option(...WORKSPACE_DIR_OPTION)
     .action(async (tagOrHash: string, opts, cmd: Command) => {
       const { restoreWorkspace } = await import("../../core/restore.ts");
       if (opts.only && opts.leave) throw new UsageError("error: use either --only or --leave, not both");
@@ -38,7 +37,7 @@ export function deleteSnapshotCommand(): Command {
     .description("Delete a snapshot (and, unless told otherwise, its results folders).")
     .argument("<tag-or-hash>", "the snapshot: a tag, a hash or a unique hash prefix")
     .option("--no-include-resources", "keep the snapshot's results folders in the resources")
-    .option(...WS_OPTION)
+    .option(...WORKSPACE_DIR_OPTION)
     .action(async (tagOrHash: string, opts, cmd: Command) => {
       const { deleteWorkspaceSnapshot } = await import("../../core/delete_snapshot.ts");
       const ctx = contextFor(cmd);
@@ -55,7 +54,7 @@ export function diffCommand(): Command {
     .description("Show which resources differ between two snapshots.")
     .argument("<snapshot-a>", "tag or hash of the first snapshot")
     .argument("<snapshot-b>", "tag or hash of the second snapshot")
-    .option(...WS_OPTION)
+    .option(...WORKSPACE_DIR_OPTION)
     .action(async (a: string, b: string, _opts, cmd: Command) => {
       const { diffSnapshots, formatDiff } = await import("../../core/diff.ts");
       const ctx = contextFor(cmd);

@@ -5,7 +5,7 @@
  */
 import { Command } from "commander";
 import { parseStepParams, runStep } from "../../core/run_step.ts";
-import { contextFor, globalOptions } from "../context.ts";
+import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -27,7 +27,7 @@ export function runCommand(): Command {
       collect,
       [],
     )
-    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+    .option(...WORKSPACE_DIR_OPTION)
     .action(async (command: string[], opts, cmd: Command) => {
       const parameters = parseStepParams(opts.param);
       await runStep(command, {

@@ -5,7 +5,7 @@
  */
 import { Command } from "commander";
 import { withWorkspace } from "../../core/workspace.ts";
-import { contextFor, globalOptions } from "../context.ts";
+import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 /** The `snapshot` command. */
 export function snapshotCommand(): Command {
@@ -13,7 +13,7 @@ export function snapshotCommand(): Command {
     .description("Take a snapshot of the current state of the workspace and all its resources.")
     .argument("[tag]", "a tag for the snapshot (letters, digits, dashes and dots)")
     .option("-m, --message <message>", "a message describing the snapshot", "")
-    .option("--workspace-dir <dir>", "the workspace (default: found from the current directory)")
+    .option(...WORKSPACE_DIR_OPTION)
     .action(async (tag: string | undefined, opts, cmd: Command) => {
       const { snapshotWorkspace } = await import("../../core/snapshot.ts");
       const ctx = contextFor(cmd);

@@ -8,9 +8,8 @@ import process from "node:process";
 import { UsageError } from "../../core/errors.ts";
 import type { SyncSelection } from "../../core/sync_selection.ts";
 import { withWorkspace } from "../../core/workspace.ts";
-import { contextFor, globalOptions } from "../context.ts";
+import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
-const WS_OPTION = ["--workspace-dir <dir>", "the workspace (default: found from the current directory)"] as const;
 const nameList = (s: string) => s.split(",").map((x) => x.trim()).filter((x) => x);
 
 function selection(opts: { only?: string[]; skip?: string[]; onlyWorkspace?: boolean }): SyncSelection {
@@ -24,7 +23,7 @@ function withSelection(cmd: Command): Command {
     .option("--only <names>", "only these resources (comma list)", nameList)
     .option("--skip <names>", "all resources but these (comma list)", nameList)
     .option("--only-workspace", "only the workspace repository, no resources")
-    .option(...WS_OPTION);
+    .option(...WORKSPACE_DIR_OPTION);
 }
 
 /** The `publish` command. */
@@ -33,7 +32,7 @@ export function publishCommand(): Command {
     .description("Set the workspace's origin remote (an empty git repository) and push to it.")
     .argument("<remote>", "URL of the remote repository")
     .option("--skip <names>", "resources not to push (comma list)", nameList)
-    .option(...WS_OPTION)
+    .option(...WORKSPACE_DIR_OPTION)
     .action(async (remote: string, opts, cmd: Command) => {
       const { publishWorkspace } = await import("../../core/push.ts");
       const ctx = contextFor(cmd);
