@@ -19,17 +19,17 @@
  */
 import "./resources/mod.ts";
 
-export { type Context, type ContextOptions, createContext } from "./core/context.ts";
+export { type Context, type ContextOptions, createContext } from "./core/base/context.ts";
 export {
   consoleOutput,
   type ConsoleOutputOptions,
   type MemoryOutput,
   memoryOutput,
   type Output,
-} from "./core/output.ts";
-export { batchPrompter, type Prompter, stdinPrompter } from "./core/prompt.ts";
-export * from "./core/errors.ts";
-export { DWS_FORMAT_VERSION, type InitOptions, initWorkspace, parseRoleList } from "./core/init.ts";
+} from "./core/base/output.ts";
+export { batchPrompter, type Prompter, stdinPrompter } from "./core/base/prompt.ts";
+export * from "./core/base/errors.ts";
+export { DWS_FORMAT_VERSION, type InitOptions, initWorkspace, parseRoleList } from "./core/commands/init.ts";
 export {
   findWorkspaceDir,
   openWorkspace,
@@ -37,7 +37,7 @@ export {
   withWorkspace,
   type WithWorkspaceOptions,
   Workspace,
-} from "./core/workspace.ts";
+} from "./core/workspace/workspace.ts";
 export type {
   FileAccess,
   NewResource,
@@ -48,12 +48,12 @@ export type {
   SnapshotOps,
   SyncOps,
   WorkspaceHandle,
-} from "./core/resource.ts";
-export { getResourceType, registerLazyResourceType, registerResourceType, resourceTypeNames } from "./core/registry.ts";
-export { type AddOptions, type RegisterOptions } from "./core/add.ts";
-export { formatParamDetail, formatParamList, getParamRow, listParams, type ParamRow, setParam } from "./core/config.ts";
-export { type ParamDef, type ParamScope, type ParamType, WORKSPACE_PARAMS } from "./core/params.ts";
-export { statusReport } from "./core/report_status.ts";
+} from "./core/workspace/resource.ts";
+export { getResourceType, registerLazyResourceType, registerResourceType, resourceTypeNames } from "./core/workspace/resource_registry.ts";
+export { type AddOptions, type RegisterOptions } from "./core/commands/add.ts";
+export { formatParamDetail, formatParamList, getParamRow, listParams, type ParamRow, setParam } from "./core/commands/config.ts";
+export { type ParamDef, type ParamScope, type ParamType, WORKSPACE_PARAMS } from "./core/workspace/params.ts";
+export { statusReport } from "./core/report/status.ts";
 export {
   type ApiOptions,
   deleteSnapshot,
@@ -66,46 +66,45 @@ export {
   type ResourceInfo,
   restore,
   takeSnapshot,
-} from "./core/api.ts";
-export { type SnapshotOptions, type SnapshotResult, snapshotWorkspace, validateTag } from "./core/snapshot.ts";
-export { type RestoreOptions, restoreWorkspace } from "./core/restore.ts";
-export { type DeleteSnapshotOptions, deleteWorkspaceSnapshot } from "./core/delete_snapshot.ts";
-export { diffSnapshots, formatDiff, type SnapshotDiff } from "./core/diff.ts";
-export { historyReport, type HistoryReportOptions } from "./core/history.ts";
-export type { HistoryStyleOptions } from "./core/history_style.ts";
-export { findSnapshot, readManifest, readSnapshotMetadata } from "./core/snapshot_store.ts";
+} from "./core/workspace/api.ts";
+export { type SnapshotOptions, type SnapshotResult, snapshotWorkspace, validateTag } from "./core/commands/snapshot.ts";
+export { type RestoreOptions, restoreWorkspace } from "./core/commands/restore.ts";
+export { type DeleteSnapshotOptions, deleteWorkspaceSnapshot } from "./core/commands/delete_snapshot.ts";
+export { diffSnapshots, formatDiff, type SnapshotDiff } from "./core/commands/diff.ts";
+export { historyReport, type HistoryReportOptions } from "./core/report/history.ts";
+export type { HistoryStyleOptions } from "./core/report/history_style.ts";
+export { findSnapshot, readManifest, readSnapshotMetadata } from "./core/snapshot/store.ts";
 export type { SnapshotMetadata } from "./core/models/snapshot_metadata.ts";
 export type { ManifestEntry } from "./core/models/manifest.ts";
-export { computeHashTree, type HashTree, type HashTreeOptions } from "./core/hash_tree.ts";
-export { StatCache } from "./core/stat_cache.ts";
-export { ObjectStore, type PutMethod } from "./core/object_store.ts";
+export { computeHashTree, type HashTree, type HashTreeOptions } from "./core/hash/folder_hash.ts";
+export { StatCache } from "./core/hash/stat_cache.ts";
+export { ObjectStore, type PutMethod } from "./core/store/object_store.ts";
 export type { FileListing, ListedFile } from "./core/models/file_listing.ts";
-export { collectGarbage, type GcOptions, type GcResult } from "./core/gc.ts";
+export { collectGarbage, type GcOptions, type GcResult } from "./core/commands/gc.ts";
+export { ObjectRemote, type ObjectRemoteOptions, type TransferSummary } from "./core/store/object_remote.ts";
 export {
   type BackendFactory,
   type BackendOptions,
-  ObjectRemote,
-  type ObjectRemoteOptions,
+  type BackendType,
   registerObjectRemoteBackend,
   type RemoteBackend,
   type RemoteFile,
-  type TransferSummary,
-} from "./core/object_remote.ts";
+} from "./core/workspace/remote_backend.ts";
 export {
   createFolderFromSnapshot,
   fetchCurrentObjects,
   fetchObjectsForRestore,
   openObjectRemote,
   pushSnapshotObjects,
-} from "./core/object_sync.ts";
-export { Lineage, LineageBuilder, refForPath, ResultsLineage } from "./core/lineage.ts";
+} from "./core/store/object_sync.ts";
+export { Lineage, LineageBuilder, refForPath, ResultsLineage } from "./core/lineage/builder.ts";
 export {
   certsProvided,
   type LineageEntry,
   lineageForResource,
   LineageStore,
   type LineageWalk,
-} from "./core/lineage_store.ts";
+} from "./core/lineage/store.ts";
 export type {
   Certificate,
   CodeLineage,
@@ -120,18 +119,18 @@ export type {
   SourceDataLineage,
   StepLineage,
 } from "./core/models/lineage.ts";
-export { formatTable, type TableColumn, type TableOptions } from "./core/table.ts";
-export { isRole, parseRole, type Role, ROLES } from "./core/names.ts";
-export { dumpPythonJson, parsePythonJson } from "./core/python_json.ts";
-export type { JsonObject, JsonValue } from "./core/python_format.ts";
-export { API_VERSION, DWS_VERSION, getApiVersion, getVersion } from "./core/version.ts";
+export { formatTable, type TableColumn, type TableOptions } from "./core/report/table.ts";
+export { isRole, parseRole, type Role, ROLES } from "./core/base/names.ts";
+export { dumpPythonJson, parsePythonJson } from "./core/base/python_json.ts";
+export type { JsonObject, JsonValue } from "./core/base/python_repr.ts";
+export { API_VERSION, DWS_VERSION, getApiVersion, getVersion } from "./core/base/version.ts";
 export {
   acquireWorkspaceLock,
   type LockInfo,
   type LockOptions,
   withWorkspaceLock,
   type WorkspaceLock,
-} from "./core/lock.ts";
+} from "./core/workspace/lock.ts";
 export {
   addApiResource,
   type AddGitOptions,
@@ -157,8 +156,8 @@ export {
   resultsReport,
   type ResultsSection,
   resultsSections,
-} from "./core/report_results.ts";
-export { lineageReport, type LineageTableRow, makeLineageTable } from "./core/report_lineage.ts";
+} from "./core/report/results.ts";
+export { lineageReport, type LineageTableRow, makeLineageTable } from "./core/report/lineage_table.ts";
 export {
   buildLineageGraph,
   type LineageGraph,
@@ -168,5 +167,5 @@ export {
   type LineageGraphOptions,
   type LineageGraphStep,
   makeLineageGraph,
-} from "./core/lineage_graph.ts";
-export { type HtmlReportOptions, makeHtmlReport } from "./core/report_html.ts";
+} from "./core/lineage/graph.ts";
+export { type HtmlReportOptions, makeHtmlReport } from "./core/report/html.ts";

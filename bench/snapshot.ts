@@ -11,7 +11,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { dumpPythonJson } from "../core/python_json.ts";
+import { dumpPythonJson } from "../core/base/python_json.ts";
 import { statCachePath } from "../resources/local_files.ts";
 import { benchSandbox, DENO, ROOT } from "./bench_utils.ts";
 

@@ -5,8 +5,8 @@
  * @module
  */
 import type { Command } from "commander";
-import { type Context, createContext } from "../core/context.ts";
-import { stdinPrompter } from "../core/prompt.ts";
+import { type Context, createContext } from "../core/base/context.ts";
+import { stdinPrompter } from "../core/base/prompt.ts";
 
 /** The `--workspace-dir` option, as `.option(...WORKSPACE_DIR_OPTION)`. */
 export const WORKSPACE_DIR_OPTION = [

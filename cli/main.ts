@@ -6,7 +6,7 @@
 import { Command, CommanderError } from "commander";
 import process from "node:process";
 import "../resources/register.ts";
-import { DwsError, SubprocessError } from "../core/errors.ts";
+import { DwsError, SubprocessError } from "../core/base/errors.ts";
 import { dwsProgram } from "./program.ts";
 
 function exitOverrideAll(cmd: Command): void {

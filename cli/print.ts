@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Context } from "../core/context.ts";
+import type { Context } from "../core/base/context.ts";
 
 /** Print each line as normal output. */
 export function printLines(ctx: Context, lines: readonly string[]): void {

@@ -22,9 +22,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
-import { initWorkspace } from "../core/init.ts";
-import { createContext } from "../core/context.ts";
-import { memoryOutput } from "../core/output.ts";
+import { initWorkspace } from "../core/commands/init.ts";
+import { createContext } from "../core/base/context.ts";
+import { memoryOutput } from "../core/base/output.ts";
 import { addApiResource } from "../resources/api_resource.ts";
 import { CheckpointConfig, wrapModel } from "../kits/tfjs.ts";
 

@@ -19,10 +19,10 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync } fro
 import { createRequire } from "node:module";
 import { basename, join } from "node:path";
 import { createGunzip, gunzipSync } from "node:zlib";
-import { createContext } from "../core/context.ts";
-import { ConfigurationError } from "../core/errors.ts";
+import { createContext } from "../core/base/context.ts";
+import { ConfigurationError } from "../core/base/errors.ts";
 import { formatRef, type ResourceRef } from "../core/models/lineage.ts";
-import { resolveWorkspaceDir, Workspace } from "../core/workspace.ts";
+import { resolveWorkspaceDir, Workspace } from "../core/workspace/workspace.ts";
 import "../resources/mod.ts";
 
 /** Numbers nested to any depth (an n-dimensional array). */

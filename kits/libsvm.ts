@@ -16,7 +16,7 @@
  * @module
  */
 import { createRequire } from "node:module";
-import { ApiParamError, ConfigurationError } from "../core/errors.ts";
+import { ApiParamError, ConfigurationError } from "../core/base/errors.ts";
 import { pairwiseSum, uniqueLabels } from "./metrics.ts";
 import { type Label, toRows, toVector } from "./wrapper_utils.ts";
 

@@ -19,8 +19,8 @@
  *
  * @module
  */
-import { ApiParamError } from "../core/errors.ts";
-import { pythonFloatRepr } from "../core/python_format.ts";
+import { ApiParamError } from "../core/base/errors.ts";
+import { pythonFloatRepr } from "../core/base/python_repr.ts";
 import { type Label, type LabelsLike, toVector } from "./wrapper_utils.ts";
 
 /**

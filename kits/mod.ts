@@ -39,8 +39,8 @@ export * from "./tfjs_checkpoint.ts";
 export * from "./tfjs_io.ts";
 // Core types that the kits' API mentions (NotebookLineageBuilder is a LineageBuilder: the whole core API's types).
 export type * from "../mod.ts";
-export type { ContextOptions } from "../core/context.ts";
-export type { Output } from "../core/output.ts";
-export type { Prompter } from "../core/prompt.ts";
-export type { JsonObject, JsonValue } from "../core/python_format.ts";
-export { ApiParamError, ConfigurationError, DwsError, LineageError } from "../core/errors.ts";
+export type { ContextOptions } from "../core/base/context.ts";
+export type { Output } from "../core/base/output.ts";
+export type { Prompter } from "../core/base/prompt.ts";
+export type { JsonObject, JsonValue } from "../core/base/python_repr.ts";
+export { ApiParamError, ConfigurationError, DwsError, LineageError } from "../core/base/errors.ts";

@@ -15,12 +15,12 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import type { ContextOptions } from "../core/context.ts";
-import { ApiParamError } from "../core/errors.ts";
-import { InternalError } from "../core/errors.ts";
-import { LineageBuilder, ResultsLineage } from "../core/lineage.ts";
-import { writeFileAtomic } from "../core/atomic_write.ts";
-import type { JsonObject, JsonValue } from "../core/python_format.ts";
+import type { ContextOptions } from "../core/base/context.ts";
+import { ApiParamError } from "../core/base/errors.ts";
+import { InternalError } from "../core/base/errors.ts";
+import { LineageBuilder, ResultsLineage } from "../core/lineage/builder.ts";
+import { writeFileAtomic } from "../core/base/atomic_write.ts";
+import type { JsonObject, JsonValue } from "../core/base/python_repr.ts";
 import type { Dataset } from "./dataset.ts";
 import {
   accuracyScore,

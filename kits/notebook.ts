@@ -29,22 +29,22 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
-import { getResourceInfo, takeSnapshot } from "../core/api.ts";
-import { type ContextOptions, createContext } from "../core/context.ts";
-import { ConfigurationError, DwsError } from "../core/errors.ts";
-import { getSnapshotHistory } from "../core/history.ts";
-import { cellCss, checkStyleOptions, historyCellStyles, type HistoryStyleOptions } from "../core/history_style.ts";
-import { LineageBuilder } from "../core/lineage.ts";
-import { writeLineageGraph } from "../core/lineage_graph.ts";
-import { escapeXml } from "../core/lineage_svg.ts";
-import { memoryOutput } from "../core/output.ts";
-import { type JsonValue, pythonRepr, pythonStr } from "../core/python_format.ts";
-import { formatLineageTable, lineageTableRows } from "../core/report_lineage.ts";
-import { lineageStoreAsOf } from "../core/lineage_scope.ts";
-import { findResults, formatResults, resultsSections } from "../core/report_results.ts";
-import { findSnapshot } from "../core/snapshot_store.ts";
-import { formatTable } from "../core/table.ts";
-import { findWorkspaceDir, openWorkspace, resolveWorkspaceDir } from "../core/workspace.ts";
+import { getResourceInfo, takeSnapshot } from "../core/workspace/api.ts";
+import { type ContextOptions, createContext } from "../core/base/context.ts";
+import { ConfigurationError, DwsError } from "../core/base/errors.ts";
+import { getSnapshotHistory } from "../core/report/history.ts";
+import { cellCss, checkStyleOptions, historyCellStyles, type HistoryStyleOptions } from "../core/report/history_style.ts";
+import { LineageBuilder } from "../core/lineage/builder.ts";
+import { writeLineageGraph } from "../core/lineage/graph.ts";
+import { escapeXml } from "../core/draw/lineage_svg.ts";
+import { memoryOutput } from "../core/base/output.ts";
+import { type JsonValue, pythonRepr, pythonStr } from "../core/base/python_repr.ts";
+import { formatLineageTable, lineageTableRows } from "../core/report/lineage_table.ts";
+import { lineageStoreAsOf } from "../core/lineage/scope.ts";
+import { findResults, formatResults, resultsSections } from "../core/report/results.ts";
+import { findSnapshot } from "../core/snapshot/store.ts";
+import { formatTable } from "../core/report/table.ts";
+import { findWorkspaceDir, openWorkspace, resolveWorkspaceDir } from "../core/workspace/workspace.ts";
 // Registers the resource types (needed to open a workspace).
 import "../resources/mod.ts";
 

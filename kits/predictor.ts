@@ -28,9 +28,9 @@
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute } from "node:path";
-import type { ContextOptions } from "../core/context.ts";
-import { ApiParamError } from "../core/errors.ts";
-import type { JsonObject, JsonValue } from "../core/python_format.ts";
+import type { ContextOptions } from "../core/base/context.ts";
+import { ApiParamError } from "../core/base/errors.ts";
+import type { JsonObject, JsonValue } from "../core/base/python_repr.ts";
 import { type MetricsClass, metricsClass, type MetricsName } from "./metrics.ts";
 import {
   type LabelsLike,

@@ -43,10 +43,10 @@
  * @module
  */
 import process from "node:process";
-import { type ContextOptions, createContext } from "../core/context.ts";
-import { ApiParamError } from "../core/errors.ts";
-import type { Output } from "../core/output.ts";
-import type { JsonObject, JsonValue } from "../core/python_format.ts";
+import { type ContextOptions, createContext } from "../core/base/context.ts";
+import { ApiParamError } from "../core/base/errors.ts";
+import type { Output } from "../core/base/output.ts";
+import type { JsonObject, JsonValue } from "../core/base/python_repr.ts";
 import { hashAsConsumed } from "./stream_hash.ts";
 import { CheckpointConfig, type CheckpointConfigOptions, DwsModelCheckpoint } from "./tfjs_checkpoint.ts";
 import type { ModelFileIO } from "./tfjs_io.ts";

@@ -22,9 +22,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type ContextOptions, createContext } from "../core/context.ts";
-import { ApiParamError, ConfigurationError } from "../core/errors.ts";
-import type { Output } from "../core/output.ts";
+import { type ContextOptions, createContext } from "../core/base/context.ts";
+import { ApiParamError, ConfigurationError } from "../core/base/errors.ts";
+import type { Output } from "../core/base/output.ts";
 import { type ModelFileIO, modelFileIO } from "./tfjs_io.ts";
 import { ModelState, type ResourceSpec } from "./wrapper_utils.ts";
 

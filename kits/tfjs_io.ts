@@ -19,8 +19,8 @@
 // deno-lint-ignore-file ban-types
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { writeFileAtomic } from "../core/atomic_write.ts";
-import { ApiParamError, ConfigurationError } from "../core/errors.ts";
+import { writeFileAtomic } from "../core/base/atomic_write.ts";
+import { ApiParamError, ConfigurationError } from "../core/base/errors.ts";
 
 /** One weight in a weights manifest (tfjs' `WeightsManifestEntry`). */
 export interface WeightsManifestEntry {

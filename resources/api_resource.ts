@@ -7,13 +7,13 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type AddOptions, chooseResourceName, chooseRole, registerResource } from "../core/add.ts";
-import { writeFileAtomic } from "../core/atomic_write.ts";
-import { ConfigurationError } from "../core/errors.ts";
+import { type AddOptions, chooseResourceName, chooseRole, registerResource } from "../core/commands/add.ts";
+import { writeFileAtomic } from "../core/base/atomic_write.ts";
+import { ConfigurationError } from "../core/base/errors.ts";
 import { addGitignoreEntry } from "../core/models/gitignore.ts";
-import { registerResourceType } from "../core/registry.ts";
-import type { Resource, ResourceType, SnapshotOps, WorkspaceHandle } from "../core/resource.ts";
-import type { Workspace } from "../core/workspace.ts";
+import { registerResourceType } from "../core/workspace/resource_registry.ts";
+import type { Resource, ResourceType, SnapshotOps, WorkspaceHandle } from "../core/workspace/resource.ts";
+import type { Workspace } from "../core/workspace/workspace.ts";
 
 /** The scratch folder of an api-resource, relative to the workspace. */
 export function apiScratchDir(name: string): string {

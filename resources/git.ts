@@ -15,9 +15,9 @@ import {
   chooseRole,
   registerResource,
   suggestResourceName,
-} from "../core/add.ts";
-import { ConfigurationError } from "../core/errors.ts";
-import { localFileAccess } from "../core/file_access.ts";
+} from "../core/commands/add.ts";
+import { ConfigurationError } from "../core/base/errors.ts";
+import { localFileAccess } from "../core/workspace/file_access.ts";
 import {
   branchExists,
   commitChanges,
@@ -32,17 +32,17 @@ import {
   isTracked,
   needsPull,
   switchBranch,
-} from "../core/git.ts";
-import { checkNoGitFat, cloneRepo, pullRepo, pushRepo } from "../core/git_sync.ts";
-import { writeFileAtomic } from "../core/atomic_write.ts";
+} from "../core/git/git.ts";
+import { checkNoGitFat, cloneRepo, pullRepo, pushRepo } from "../core/git/sync.ts";
+import { writeFileAtomic } from "../core/base/atomic_write.ts";
 import { addGitignoreEntry } from "../core/models/gitignore.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
-import { boolType, exportParam, importedParam, type ParamDef, relativePathType, stringType } from "../core/params.ts";
-import { isInside, relativePosix } from "../core/paths.ts";
-import { registerResourceType } from "../core/registry.ts";
-import type { Resource, ResourceType, SnapshotOps, SyncOps, WorkspaceHandle } from "../core/resource.ts";
-import type { JsonObject } from "../core/python_format.ts";
-import type { Workspace } from "../core/workspace.ts";
+import { boolType, exportParam, importedParam, type ParamDef, relativePathType, stringType } from "../core/workspace/params.ts";
+import { isInside, relativePosix } from "../core/base/paths.ts";
+import { registerResourceType } from "../core/workspace/resource_registry.ts";
+import type { Resource, ResourceType, SnapshotOps, SyncOps, WorkspaceHandle } from "../core/workspace/resource.ts";
+import type { JsonObject } from "../core/base/python_repr.ts";
+import type { Workspace } from "../core/workspace/workspace.ts";
 import { addGitSubdirectoryResource } from "./git_subdirectory.ts";
 
 const PARAMS: readonly ParamDef[] = [

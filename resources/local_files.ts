@@ -15,23 +15,24 @@ import {
   chooseRole,
   registerResource,
   suggestResourceName,
-} from "../core/add.ts";
-import { ConfigurationError, UserAbort } from "../core/errors.ts";
-import { localFileAccess } from "../core/file_access.ts";
+} from "../core/commands/add.ts";
+import { ConfigurationError, UserAbort } from "../core/base/errors.ts";
+import { localFileAccess } from "../core/workspace/file_access.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
-import type { JsonObject } from "../core/python_format.ts";
-import { absolutePathType, boolType, exportParam, importedParam, type ParamDef, stringType } from "../core/params.ts";
-import { registerResourceType } from "../core/registry.ts";
-import { gitAdd, gitDirOf } from "../core/git.ts";
-import { applyFolderRestore, planFolderRestore } from "../core/folder_restore.ts";
-import { computeHashTree, type HashTree, writeHashTreeFiles } from "../core/hash_tree.ts";
-import { sha1Hex } from "../core/hashing.ts";
-import { parseFileListing, serializeFileListing } from "../core/models/file_listing.ts";
-import { ObjectStore } from "../core/object_store.ts";
-import { createFolderFromSnapshot, newestStoredListing } from "../core/object_sync.ts";
-import type { Resource, ResourceType, SnapshotOps, WorkspaceHandle } from "../core/resource.ts";
-import { StatCache } from "../core/stat_cache.ts";
-import type { Workspace } from "../core/workspace.ts";
+import type { JsonObject } from "../core/base/python_repr.ts";
+import { absolutePathType, boolType, exportParam, importedParam, type ParamDef, stringType } from "../core/workspace/params.ts";
+import { registerResourceType } from "../core/workspace/resource_registry.ts";
+import { gitAdd, gitDirOf } from "../core/git/git.ts";
+import { applyFolderRestore, planFolderRestore } from "../core/store/folder_restore.ts";
+import { computeHashTree, type HashTree, writeHashTreeFiles } from "../core/hash/folder_hash.ts";
+import { sha1Hex } from "../core/base/hashing.ts";
+import { serializeFileListing } from "../core/models/file_listing.ts";
+import { readListing } from "../core/store/listing.ts";
+import { ObjectStore } from "../core/store/object_store.ts";
+import { createFolderFromSnapshot, newestStoredListing } from "../core/store/object_sync.ts";
+import type { Resource, ResourceType, SnapshotOps, WorkspaceHandle } from "../core/workspace/resource.ts";
+import { StatCache } from "../core/hash/stat_cache.ts";
+import type { Workspace } from "../core/workspace/workspace.ts";
 
 const PARAMS: readonly ParamDef[] = [
   {
@@ -190,15 +191,14 @@ export function hashTreeSnapshotOps(
     return computed = t;
   };
   const listingKey = (t: HashTree) => (t.listing ? sha1Hex(serializeFileListing(t.listing)) : null);
-  const readListing = (key: string) => {
+  const listingOf = (key: string) => {
     const s = store();
-    if (!s.has(key)) {
-      throw new ConfigurationError(
-        `Resource '${entry.name}': the snapshot's file listing ${key.slice(0, 8)} is not in the object store ` +
-          `(${s.dir}); run 'dws pull' to fetch it`,
-      );
-    }
-    return parseFileListing(new TextDecoder().decode(s.read(key)), `object ${key}`);
+    const listing = readListing(s, key);
+    if (listing) return listing;
+    throw new ConfigurationError(
+      `Resource '${entry.name}': the snapshot's file listing ${key.slice(0, 8)} is not in the object store ` +
+        `(${s.dir}); run 'dws pull' to fetch it`,
+    );
   };
   return {
     snapshotPrecheck: () => Promise.resolve(void folder()),
@@ -241,7 +241,7 @@ export function hashTreeSnapshotOps(
       return { compareHash: t.rootHash, restoreHash, contentHash: computeHash ? undefined : restoreHash ?? undefined };
     },
     restorePrecheck(hash) {
-      const listing = readListing(hash);
+      const listing = listingOf(hash);
       const s = store();
       const missing = listing.files.filter((f) => !s.has(f.sha1));
       if (missing.length) {
@@ -255,7 +255,7 @@ export function hashTreeSnapshotOps(
     async restore(hash) {
       const root = localPath ?? folder();
       const cache = StatCache.load(statCachePath(ws.dir, entry.name));
-      const plan = planFolderRestore(root, readListing(hash), { cache });
+      const plan = planFolderRestore(root, listingOf(hash), { cache });
       const extra = plan.remove.length;
       if (extra && !ctx.batch) {
         const ok = await ctx.prompter.confirm(

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Resource } from "../core/resource.ts";
-import type { Workspace } from "../core/workspace.ts";
+import type { Resource } from "../core/workspace/resource.ts";
+import type { Workspace } from "../core/workspace/workspace.ts";
 import type { AddS3Options } from "./s3.ts";
 export { type AddGitOptions, addGitResource, gitType } from "./git.ts";
 export { type AddGitSubdirectoryOptions, addGitSubdirectoryResource, gitSubdirectoryType } from "./git_subdirectory.ts";

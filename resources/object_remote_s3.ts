@@ -12,14 +12,9 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ConfigurationError, PathError } from "../core/errors.ts";
-import {
-  type BackendOptions,
-  type RemoteBackend,
-  type RemoteFile,
-  runPool,
-  TRANSFER_CONCURRENCY,
-} from "../core/object_remote.ts";
+import { ConfigurationError, PathError } from "../core/base/errors.ts";
+import { runPool, TRANSFER_CONCURRENCY } from "../core/store/object_remote.ts";
+import type { BackendOptions, RemoteBackend, RemoteFile } from "../core/workspace/remote_backend.ts";
 import { S3Bucket } from "./s3_client.ts";
 
 /** Bucket and key prefix (`""` or ending in `/`) of `s3://bucket/prefix`. */

@@ -19,18 +19,18 @@ import {
   chooseRole,
   registerResource,
   suggestResourceName,
-} from "../core/add.ts";
-import type { Context } from "../core/context.ts";
-import { ConfigurationError, RCloneException, SubprocessError } from "../core/errors.ts";
-import { localFileAccess } from "../core/file_access.ts";
+} from "../core/commands/add.ts";
+import type { Context } from "../core/base/context.ts";
+import { ConfigurationError, RCloneException, SubprocessError } from "../core/base/errors.ts";
+import { localFileAccess } from "../core/workspace/file_access.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
-import { createFolderFromSnapshot } from "../core/object_sync.ts";
-import { boolType, enumType, type ParamDef, type ParamType, stringType } from "../core/params.ts";
-import type { JsonObject } from "../core/python_format.ts";
-import { registerResourceType } from "../core/registry.ts";
-import type { Resource, ResourceType, SyncOps, WorkspaceHandle } from "../core/resource.ts";
-import { runProgram } from "../core/subprocess.ts";
-import type { Workspace } from "../core/workspace.ts";
+import { createFolderFromSnapshot } from "../core/store/object_sync.ts";
+import { boolType, enumType, type ParamDef, type ParamType, stringType } from "../core/workspace/params.ts";
+import type { JsonObject } from "../core/base/python_repr.ts";
+import { registerResourceType } from "../core/workspace/resource_registry.ts";
+import type { Resource, ResourceType, SyncOps, WorkspaceHandle } from "../core/workspace/resource.ts";
+import { runProgram } from "../core/base/subprocess.ts";
+import type { Workspace } from "../core/workspace/workspace.ts";
 import { dataFolderPath, hashTreeDir, hashTreeSnapshotOps, localFilesType } from "./local_files.ts";
 
 /** Which side is authoritative: push only with `local`, pull only with `remote`. */

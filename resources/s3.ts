@@ -28,14 +28,14 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { type AddOptions, chooseResourceName, chooseRole, registerResource, suggestResourceName } from "../core/add.ts";
-import { writeFileAtomic } from "../core/atomic_write.ts";
-import { ConfigurationError, NotSupportedError, PathError } from "../core/errors.ts";
+import { type AddOptions, chooseResourceName, chooseRole, registerResource, suggestResourceName } from "../core/commands/add.ts";
+import { writeFileAtomic } from "../core/base/atomic_write.ts";
+import { ConfigurationError, NotSupportedError, PathError } from "../core/base/errors.ts";
 import { addGitignoreEntry } from "../core/models/gitignore.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
-import { isFullHash, parseRole, type Role } from "../core/names.ts";
-import { type ParamDef, type ParamType, stringType } from "../core/params.ts";
-import type { JsonObject, JsonValue } from "../core/python_format.ts";
+import { isFullHash, parseRole, type Role } from "../core/base/names.ts";
+import { type ParamDef, type ParamType, stringType } from "../core/workspace/params.ts";
+import type { JsonObject, JsonValue } from "../core/base/python_repr.ts";
 import type {
   FileAccess,
   Resource,
@@ -43,8 +43,8 @@ import type {
   SnapshotHashes,
   SnapshotOps,
   WorkspaceHandle,
-} from "../core/resource.ts";
-import type { Workspace } from "../core/workspace.ts";
+} from "../core/workspace/resource.ts";
+import type { Workspace } from "../core/workspace/workspace.ts";
 import type { S3Bucket } from "./s3_client.ts";
 import {
   decodeVersionMap,

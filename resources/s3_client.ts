@@ -24,7 +24,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import process from "node:process";
-import { ConfigurationError, PathError } from "../core/errors.ts";
+import { ConfigurationError, PathError } from "../core/base/errors.ts";
 import { SNAPSHOTS_PREFIX } from "./s3_version_map.ts";
 
 /** How to reach a bucket. */

@@ -10,9 +10,9 @@
  * @module
  */
 import { gunzipSync, gzipSync } from "node:zlib";
-import { PathError } from "../core/errors.ts";
-import { gitBlobHash } from "../core/hashing.ts";
-import { pythonJsonString } from "../core/python_json.ts";
+import { PathError } from "../core/base/errors.ts";
+import { gitBlobHash } from "../core/base/hashing.ts";
+import { pythonJsonString } from "../core/base/python_json.ts";
 
 /** The folder in a bucket (and the listing prefix) where snapshot files are kept. */
 export const SNAPSHOTS_PREFIX = ".snapshots/";

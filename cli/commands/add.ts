@@ -5,8 +5,8 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import process from "node:process";
-import { parseRole } from "../../core/names.ts";
-import { withWorkspace } from "../../core/workspace.ts";
+import { parseRole } from "../../core/base/names.ts";
+import { withWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 const ROLE_HELP = "role of the resource: source-data, intermediate-data, code, results (or s, i, c, r)";

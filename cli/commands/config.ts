@@ -4,8 +4,8 @@
  * @module
  */
 import { Command } from "commander";
-import { formatParamDetail, formatParamList, getParamRow, listParams, setParam } from "../../core/config.ts";
-import { openWorkspace, withWorkspace } from "../../core/workspace.ts";
+import { formatParamDetail, formatParamList, getParamRow, listParams, setParam } from "../../core/commands/config.ts";
+import { openWorkspace, withWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 import { printLines } from "../print.ts";
 

@@ -4,8 +4,27 @@
  * @module
  */
 import { Command } from "commander";
-import { openWorkspace } from "../../core/workspace.ts";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import type { Context } from "../../core/base/context.ts";
+import { runProgram } from "../../core/base/subprocess.ts";
+import { openWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
+
+/** Write this dws program as one file to `dest`: a copy when running from the bundle, else a `deno bundle`. */
+async function writeProgram(ctx: Context, dest: string): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  if (self.endsWith(".js") && !self.includes("/cli/")) {
+    await runProgram(ctx, ["cp", self, dest], { cwd: tmpdir() });
+    return;
+  }
+  const root = join(dirname(self), "..", "..");
+  await runProgram(ctx, [process.execPath, "bundle", "--platform", "deno", "--output", dest, join(root, "cli", "main.ts")], {
+    cwd: root,
+  });
+}
 
 /** The `deploy` command group. */
 export function deployCommand(): Command {
@@ -22,10 +41,10 @@ export function deployCommand(): Command {
       .option("--dry-run", "print the Dockerfile and the docker commands instead of running them")
       .option(...WORKSPACE_DIR_OPTION)
       .action(async (opts, cmd: Command) => {
-        const { deployBuild } = await import("../../core/deploy.ts");
+        const { deployBuild } = await import("../../core/commands/deploy.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
-        await deployBuild(ws, opts);
+        await deployBuild(ws, { ...opts, writeProgram: (dest) => writeProgram(ctx, dest) });
       }),
   );
   deploy.addCommand(
@@ -36,7 +55,7 @@ export function deployCommand(): Command {
       .option("--dry-run", "print the docker command instead of running it")
       .option(...WORKSPACE_DIR_OPTION)
       .action(async (opts, cmd: Command) => {
-        const { deployRun } = await import("../../core/deploy.ts");
+        const { deployRun } = await import("../../core/commands/deploy.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         await deployRun(ws, {

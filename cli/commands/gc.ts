@@ -4,7 +4,7 @@
  * @module
  */
 import { Command, InvalidArgumentError } from "commander";
-import { withWorkspace } from "../../core/workspace.ts";
+import { withWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 function count(text: string): number {
@@ -21,8 +21,8 @@ export function gcCommand(): Command {
     .option("--dry-run", "report what would be removed, remove nothing")
     .option(...WORKSPACE_DIR_OPTION)
     .action(async (opts, cmd: Command) => {
-      const { collectGarbage } = await import("../../core/gc.ts");
-      const { openObjectRemote } = await import("../../core/object_sync.ts");
+      const { collectGarbage } = await import("../../core/commands/gc.ts");
+      const { openObjectRemote } = await import("../../core/store/object_sync.ts");
       const ctx = contextFor(cmd);
       const r = await withWorkspace(ctx, async (ws) => {
         // With --keep-last, older snapshots' objects may go once the object remote holds them.

@@ -5,8 +5,8 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import process from "node:process";
-import { UsageError } from "../../core/errors.ts";
-import { initWorkspace, parseRoleList } from "../../core/init.ts";
+import { UsageError } from "../../core/base/errors.ts";
+import { initWorkspace, parseRoleList } from "../../core/commands/init.ts";
 import { contextFor } from "../context.ts";
 
 function roleList(text: string) {

@@ -4,8 +4,8 @@
  * @module
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { isValidHostname } from "../../core/names.ts";
-import { openWorkspace } from "../../core/workspace.ts";
+import { isValidHostname } from "../../core/base/names.ts";
+import { openWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 /** A `--snapshot` value: a tag or hash (1.6 checks it with the hostname rule). */
@@ -36,7 +36,7 @@ export function lineageCommand(): Command {
       .option("--height <px>", "height of the drawing in the HTML page", pixels, 800)
       .option(...WORKSPACE_DIR_OPTION)
       .action(async (output: string, opts, cmd: Command) => {
-        const { writeLineageGraph } = await import("../../core/lineage_graph.ts");
+        const { writeLineageGraph } = await import("../../core/lineage/graph.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         writeLineageGraph(ws, output, {

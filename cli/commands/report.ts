@@ -5,8 +5,8 @@
  */
 import process from "node:process";
 import { Command, InvalidArgumentError } from "commander";
-import { statusReport } from "../../core/report_status.ts";
-import { openWorkspace } from "../../core/workspace.ts";
+import { statusReport } from "../../core/report/status.ts";
+import { openWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 import { printLines } from "../print.ts";
 import { snapshotArg } from "./lineage.ts";
@@ -16,7 +16,7 @@ async function printStatus(cmd: Command, history?: { limit?: number }): Promise<
   const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
   printLines(ctx, statusReport(ws));
   if (history) {
-    const { historyReport } = await import("../../core/history.ts");
+    const { historyReport } = await import("../../core/report/history.ts");
     printLines(ctx, ["", "", ...historyReport(ws.dir, history)]);
   }
 }
@@ -57,7 +57,7 @@ export function reportCommand(): Command {
       .option("--color", "colour even when the output is not a terminal (default: on a terminal, unless NO_COLOR)")
       .option(...WORKSPACE_DIR_OPTION)
       .action(async (opts, cmd: Command) => {
-        const { historyReport } = await import("../../core/history.ts");
+        const { historyReport } = await import("../../core/report/history.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         const color = opts.color === true || (!process.env.NO_COLOR && process.stdout.isTTY === true);
@@ -80,7 +80,7 @@ export function reportCommand(): Command {
       .option("--snapshot <tag-or-hash>", "as of this snapshot (default: the current state)", snapshotArg)
       .option(...WORKSPACE_DIR_OPTION)
       .action(async (opts, cmd: Command) => {
-        const { lineageReport } = await import("../../core/report_lineage.ts");
+        const { lineageReport } = await import("../../core/report/lineage_table.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         printLines(ctx, lineageReport(ws.dir, { tagOrHash: opts.snapshot }));
@@ -93,7 +93,7 @@ export function reportCommand(): Command {
       .option("--resource <name>", "look only in this resource (default: every results resource)")
       .option(...WORKSPACE_DIR_OPTION)
       .action(async (opts, cmd: Command) => {
-        const { resultsReport } = await import("../../core/report_results.ts");
+        const { resultsReport } = await import("../../core/report/results.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         printLines(ctx, await resultsReport(ws, { tagOrHash: opts.snapshot, resourceName: opts.resource }));
@@ -108,7 +108,7 @@ export function reportCommand(): Command {
       .option("--resource <name>", "the results resource (default: all for results, the first for lineage)")
       .option(...WORKSPACE_DIR_OPTION)
       .action(async (output: string, opts, cmd: Command) => {
-        const { writeHtmlReport } = await import("../../core/report_html.ts");
+        const { writeHtmlReport } = await import("../../core/report/html.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         await writeHtmlReport(ws, output, {

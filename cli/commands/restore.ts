@@ -4,8 +4,8 @@
  * @module
  */
 import { Command } from "commander";
-import { UsageError } from "../../core/errors.ts";
-import { openWorkspace, withWorkspace } from "../../core/workspace.ts";
+import { UsageError } from "../../core/base/errors.ts";
+import { openWorkspace, withWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 import { printLines } from "../print.ts";
 
@@ -21,7 +21,7 @@ export function restoreCommand(): Command {
     .option("--strict", "fail instead of skipping resources that cannot be restored")
     .option(...WORKSPACE_DIR_OPTION)
     .action(async (tagOrHash: string, opts, cmd: Command) => {
-      const { restoreWorkspace } = await import("../../core/restore.ts");
+      const { restoreWorkspace } = await import("../../core/commands/restore.ts");
       if (opts.only && opts.leave) throw new UsageError("error: use either --only or --leave, not both");
       const ctx = contextFor(cmd);
       await withWorkspace(ctx, (ws) => restoreWorkspace(ws, tagOrHash, opts), {
@@ -39,7 +39,7 @@ export function deleteSnapshotCommand(): Command {
     .option("--no-include-resources", "keep the snapshot's results folders in the resources")
     .option(...WORKSPACE_DIR_OPTION)
     .action(async (tagOrHash: string, opts, cmd: Command) => {
-      const { deleteWorkspaceSnapshot } = await import("../../core/delete_snapshot.ts");
+      const { deleteWorkspaceSnapshot } = await import("../../core/commands/delete_snapshot.ts");
       const ctx = contextFor(cmd);
       await withWorkspace(ctx, (ws) => deleteWorkspaceSnapshot(ws, tagOrHash, opts), {
         workspaceDir: globalOptions(cmd).workspaceDir,
@@ -56,7 +56,7 @@ export function diffCommand(): Command {
     .argument("<snapshot-b>", "tag or hash of the second snapshot")
     .option(...WORKSPACE_DIR_OPTION)
     .action(async (a: string, b: string, _opts, cmd: Command) => {
-      const { diffSnapshots, formatDiff } = await import("../../core/diff.ts");
+      const { diffSnapshots, formatDiff } = await import("../../core/commands/diff.ts");
       const ctx = contextFor(cmd);
       const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
       printLines(ctx, formatDiff(diffSnapshots(ws.dir, { a, b })));

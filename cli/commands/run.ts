@@ -4,7 +4,7 @@
  * @module
  */
 import { Command } from "commander";
-import { parseStepParams, runStep } from "../../core/run_step.ts";
+import { parseStepParams, runStep } from "../../core/commands/run.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];

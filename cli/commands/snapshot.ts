@@ -4,7 +4,7 @@
  * @module
  */
 import { Command } from "commander";
-import { withWorkspace } from "../../core/workspace.ts";
+import { withWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 /** The `snapshot` command. */
@@ -15,7 +15,7 @@ export function snapshotCommand(): Command {
     .option("-m, --message <message>", "a message describing the snapshot", "")
     .option(...WORKSPACE_DIR_OPTION)
     .action(async (tag: string | undefined, opts, cmd: Command) => {
-      const { snapshotWorkspace } = await import("../../core/snapshot.ts");
+      const { snapshotWorkspace } = await import("../../core/commands/snapshot.ts");
       const ctx = contextFor(cmd);
       await withWorkspace(ctx, (ws) => snapshotWorkspace(ws, { tag, message: opts.message }), {
         workspaceDir: globalOptions(cmd).workspaceDir,

@@ -5,9 +5,9 @@
  */
 import { Command } from "commander";
 import process from "node:process";
-import { UsageError } from "../../core/errors.ts";
-import type { SyncSelection } from "../../core/sync_selection.ts";
-import { withWorkspace } from "../../core/workspace.ts";
+import { UsageError } from "../../core/base/errors.ts";
+import type { SyncSelection } from "../../core/workspace/selection.ts";
+import { withWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 const nameList = (s: string) => s.split(",").map((x) => x.trim()).filter((x) => x);
@@ -34,7 +34,7 @@ export function publishCommand(): Command {
     .option("--skip <names>", "resources not to push (comma list)", nameList)
     .option(...WORKSPACE_DIR_OPTION)
     .action(async (remote: string, opts, cmd: Command) => {
-      const { publishWorkspace } = await import("../../core/push.ts");
+      const { publishWorkspace } = await import("../../core/commands/push.ts");
       const ctx = contextFor(cmd);
       await withWorkspace(ctx, (ws) => publishWorkspace(ws, remote, { skip: opts.skip }), {
         workspaceDir: globalOptions(cmd).workspaceDir,
@@ -48,7 +48,7 @@ export function pushCommand(): Command {
   return withSelection(new Command("push"))
     .description("Push the workspace and its resources to their origins.")
     .action(async (opts, cmd: Command) => {
-      const { pushWorkspace } = await import("../../core/push.ts");
+      const { pushWorkspace } = await import("../../core/commands/push.ts");
       const ctx = contextFor(cmd);
       const sel = selection(opts);
       await withWorkspace(ctx, (ws) => pushWorkspace(ws, sel), {
@@ -63,7 +63,7 @@ export function pullCommand(): Command {
   return withSelection(new Command("pull"))
     .description("Pull the workspace and its resources; clone resources added elsewhere.")
     .action(async (opts, cmd: Command) => {
-      const { pullWorkspace } = await import("../../core/pull.ts");
+      const { pullWorkspace } = await import("../../core/commands/pull.ts");
       const ctx = contextFor(cmd);
       const sel = selection(opts);
       await withWorkspace(ctx, (ws) => pullWorkspace(ws, sel), {
@@ -81,7 +81,7 @@ export function cloneCommand(): Command {
     .argument("[directory]", "folder to clone into (default: the workspace's name)")
     .option("--hostname <name>", "name of this machine, used in snapshot folder names")
     .action(async (repository: string, directory: string | undefined, opts, cmd: Command) => {
-      const { cloneWorkspace } = await import("../../core/clone.ts");
+      const { cloneWorkspace } = await import("../../core/commands/clone.ts");
       await cloneWorkspace(contextFor(cmd), repository, { directory, hostname: opts.hostname, cwd: process.cwd() });
     });
 }

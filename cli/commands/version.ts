@@ -4,7 +4,7 @@
  * @module
  */
 import { Command } from "commander";
-import { DWS_VERSION } from "../../core/version.ts";
+import { DWS_VERSION } from "../../core/base/version.ts";
 import { contextFor } from "../context.ts";
 
 /** The `version` command. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { sha1Hex } from "../hashing.ts";
+import { sha1Hex } from "../base/hashing.ts";
 
 /** The kind of a hash-tree entry. `link` records a symbolic link without following it. */
 export type HashTreeKind = "blob" | "tree" | "link";

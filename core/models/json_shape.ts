@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { ConfigurationError } from "../errors.ts";
-import type { JsonObject, JsonValue } from "../python_format.ts";
+import { ConfigurationError } from "../base/errors.ts";
+import type { JsonObject, JsonValue } from "../base/python_repr.ts";
 
 /** The error for a metadata file whose content has the wrong shape. */
 export function corrupted(fileName: string, problem: string): ConfigurationError {

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { JsonObject, JsonValue } from "../python_format.ts";
-import { dumpPythonJson, parsePythonJson } from "../python_json.ts";
+import type { JsonObject, JsonValue } from "../base/python_repr.ts";
+import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
 import { corrupted, expectObject, isJsonObject } from "./json_shape.ts";
 
 /** A resource, or a path inside it. */

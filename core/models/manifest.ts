@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { gitBlobHash } from "../hashing.ts";
-import { dumpPythonJson, parsePythonJson } from "../python_json.ts";
-import type { JsonObject } from "../python_format.ts";
+import { gitBlobHash } from "../base/hashing.ts";
+import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
+import type { JsonObject } from "../base/python_repr.ts";
 import type { ResourceEntry } from "./resources_file.ts";
 import { corrupted, isJsonObject } from "./json_shape.ts";
 

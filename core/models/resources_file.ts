@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { dumpPythonJson, parsePythonJson } from "../python_json.ts";
-import type { JsonObject } from "../python_format.ts";
-import { isRole, type Role } from "../names.ts";
+import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
+import type { JsonObject } from "../base/python_repr.ts";
+import { isRole, type Role } from "../base/names.ts";
 import { corrupted, expectObject, isJsonObject } from "./json_shape.ts";
 
 /** The resources file name relative to the workspace. */

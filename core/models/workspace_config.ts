@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { dumpPythonJson, parsePythonJson } from "../python_json.ts";
-import type { JsonObject } from "../python_format.ts";
+import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
+import type { JsonObject } from "../base/python_repr.ts";
 import { corrupted, expectObject } from "./json_shape.ts";
 
 /** The file name relative to the workspace. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { validate } from "dockerfile-utils";
-import { dockerfileFor, imageNameFor } from "../../core/deploy.ts";
+import { dockerfileFor, imageNameFor } from "../../core/commands/deploy.ts";
 import { dws, dwsOk, initWorkspace, run, sandbox, treeSnapshot } from "../test_utils.ts";
 
 function dockerfileOf(stdout: string): string {

@@ -1,5 +1,5 @@
 /**
- * `dws run` through the real command line (README §3; core/run_step.ts): the
+ * `dws run` through the real command line (README §3; core/commands/run.ts): the
  * two-step pipeline of 1.6's lineage tests with plain shell scripts recorded
  * as steps, snapshot lineage, exit-code pass-through and abort on failure.
  */

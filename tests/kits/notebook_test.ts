@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigurationError, UsageError } from "../../core/errors.ts";
-import { memoryOutput } from "../../core/output.ts";
+import { ConfigurationError, UsageError } from "../../core/base/errors.ts";
+import { memoryOutput } from "../../core/base/output.ts";
 import {
   DISABLED_MESSAGE,
   dwsHistory,

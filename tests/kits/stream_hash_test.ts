@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Matrix } from "ml-matrix";
-import { ApiParamError } from "../../core/errors.ts";
+import { ApiParamError } from "../../core/base/errors.ts";
 import { frameColumns } from "../../kits/frames.ts";
 import { hashAsConsumed, type HashTarget } from "../../kits/stream_hash.ts";
 import { hashData } from "../../kits/wrapper_utils.ts";

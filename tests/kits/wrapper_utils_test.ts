@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Matrix } from "ml-matrix";
-import { ApiParamError } from "../../core/errors.ts";
+import { ApiParamError } from "../../core/base/errors.ts";
 import { ApiResourceHash, hashData, metricsToJson, numSamples, toRows, toVector } from "../../kits/wrapper_utils.ts";
 import { sandbox } from "../test_utils.ts";
 

@@ -9,8 +9,8 @@ Deno.test("the README's command reference matches the real --help output", () =>
   assert.equal(withReference(readme, cliReference()), readme, "run 'deno task docs:cli' to update README.md");
 });
 
-Deno.test("package.json and core/version.ts agree on the version", async () => {
+Deno.test("package.json and core/base/version.ts agree on the version", async () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-  const { DWS_VERSION } = await import("../../core/version.ts");
+  const { DWS_VERSION } = await import("../../core/base/version.ts");
   assert.equal(DWS_VERSION, pkg.version);
 });

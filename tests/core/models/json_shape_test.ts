@@ -1,7 +1,7 @@
 /** Tests of core/models/json_shape.ts. */
 import assert from "node:assert/strict";
 import { corrupted, expectObject, isJsonObject } from "../../../core/models/json_shape.ts";
-import { ConfigurationError } from "../../../core/errors.ts";
+import { ConfigurationError } from "../../../core/base/errors.ts";
 
 Deno.test("isJsonObject: only plain objects", () => {
   assert.ok(isJsonObject({}));

@@ -5,7 +5,7 @@
  * by Python 3.11 `json.dumps(obj, indent=2)`.
  */
 import assert from "node:assert/strict";
-import { ConfigurationError } from "../../../core/errors.ts";
+import { ConfigurationError } from "../../../core/base/errors.ts";
 import {
   type Certificate,
   covers,
@@ -22,7 +22,7 @@ import {
   serializeExportedLineage,
   serializeLineageFile,
 } from "../../../core/models/lineage.ts";
-import { dumpPythonJson, parsePythonJson } from "../../../core/python_json.ts";
+import { dumpPythonJson, parsePythonJson } from "../../../core/base/python_json.ts";
 
 const STEP = `{
   "type": "step",

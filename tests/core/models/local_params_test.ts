@@ -1,7 +1,7 @@
 /** Tests of core/models/local_params.ts: local_params.json (spec §1.1). */
 import assert from "node:assert/strict";
 import { LOCAL_PARAMS_FILE, parseLocalParams, serializeLocalParams } from "../../../core/models/local_params.ts";
-import { ConfigurationError } from "../../../core/errors.ts";
+import { ConfigurationError } from "../../../core/base/errors.ts";
 
 Deno.test("local_params.json: byte-identical round trips (Python json.dumps indent=2)", () => {
   for (

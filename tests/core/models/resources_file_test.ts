@@ -8,7 +8,7 @@ import {
   serializeResourceLocalParams,
   serializeResourcesFile,
 } from "../../../core/models/resources_file.ts";
-import { ConfigurationError } from "../../../core/errors.ts";
+import { ConfigurationError } from "../../../core/base/errors.ts";
 
 // Python 3.11 json.dumps(obj, indent=2) of the spec §1.2 examples.
 const SPEC_RESOURCES =

@@ -1,7 +1,7 @@
 /** Tests of core/models/workspace_config.ts: config.json (spec §1.1). */
 import assert from "node:assert/strict";
 import { CONFIG_FILE, parseWorkspaceConfig, serializeWorkspaceConfig } from "../../../core/models/workspace_config.ts";
-import { ConfigurationError } from "../../../core/errors.ts";
+import { ConfigurationError } from "../../../core/base/errors.ts";
 
 // json.dumps(obj, indent=2) of the spec §1.1 example, produced by Python 3.11.
 const SPEC_CONFIG =

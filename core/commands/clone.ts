@@ -1,0 +1,140 @@
+/**
+ * `dws clone` (spec §7): clone a workspace from its git remote, set up this
+ * machine's parameters and scratch folder, then bring every resource with
+ * local state here. A failed clone removes what it created.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { basename, dirname, join, resolve } from "node:path";
+import type { Context } from "../base/context.ts";
+import { ConfigurationError } from "../base/errors.ts";
+import { git, gitConfigGet, gitSucceeds, switchBranch } from "../git/git.ts";
+import { checkoutRemoteBranch, cloneRepo } from "../git/sync.ts";
+import { writeLocalParams, writeResourceLocalParams } from "../workspace/metadata_store.ts";
+import { readWorkspaceMetadata } from "../workspace/metadata_store.ts";
+import { defaultHostname, findParam, validateParam, WORKSPACE_PARAMS } from "../workspace/params.ts";
+import type { JsonObject } from "../base/python_repr.ts";
+import { fetchCurrentObjects } from "../store/object_sync.ts";
+import { cloneMissingResources } from "./pull.ts";
+import { DWS_DIR, isWorkspaceDir, Workspace } from "../workspace/workspace.ts";
+import { withWorkspaceLock } from "../workspace/lock.ts";
+
+/** Options of {@link cloneWorkspace}. */
+export interface CloneOptions {
+  /** Target folder; default: `<cwd>/<workspace name>`. */
+  directory?: string;
+  /** This machine's name in snapshot paths; asked for (interactive) or the short host name. */
+  hostname?: string;
+  /** Base for relative paths; default the process's cwd. */
+  cwd?: string;
+}
+
+/**
+ * Clone the workspace at `repository`; returns it, opened.
+ *
+ * @example
+ * ```ts
+ * const ws = await cloneWorkspace(ctx, "git@github.com:me/ws.git", { directory: "ws" });
+ * ```
+ */
+export async function cloneWorkspace(ctx: Context, repository: string, options: CloneOptions = {}): Promise<Workspace> {
+  const cwd = resolve(options.cwd ?? ".");
+  const hostDef = findParam(WORKSPACE_PARAMS, "hostname");
+  let hostname = options.hostname;
+  if (hostname === undefined && !ctx.batch) {
+    hostname = await ctx.prompter.ask(
+      "What name do you want to use for this machine in snapshot directory paths?",
+      defaultHostname(),
+    );
+  }
+  hostname = validateParam(hostDef, hostname ?? defaultHostname()) as string;
+  const target = options.directory !== undefined ? resolve(cwd, options.directory) : undefined;
+  const parent = target ? dirname(target) : cwd;
+  if (target && existsSync(target)) throw new ConfigurationError(`${target} already exists; pick another directory`);
+  if (!existsSync(parent) || !statSync(parent).isDirectory()) {
+    throw new ConfigurationError(`Parent directory ${parent} does not exist`);
+  }
+  for (const key of ["user.name", "user.email"]) {
+    if (!(await gitConfigGet(ctx, parent, key))) {
+      throw new ConfigurationError(`git ${key} is not set; set it with 'git config --global ${key} VALUE'`);
+    }
+  }
+  try {
+    await git(ctx, parent, ["ls-remote", "--quiet", repository]);
+  } catch {
+    throw new ConfigurationError(`Unable to access remote repository ${repository}`);
+  }
+  const tmp = target ?? join(parent, randomUUID().replace(/-/g, ""));
+  let final = tmp;
+  try {
+    await cloneRepo(ctx, repository, { dest: tmp, cwd: parent, what: "Workspace" });
+    if (!isWorkspaceDir(tmp)) await checkoutWorkspaceBranch(ctx, tmp);
+    if (!isWorkspaceDir(tmp)) {
+      throw new ConfigurationError(`${repository} is not a data workspace (it has no ${DWS_DIR} folder)`);
+    }
+    const md = readWorkspaceMetadata(tmp);
+    if (!target) {
+      final = join(parent, md.config.name);
+      if (existsSync(final)) throw new ConfigurationError(`${final} already exists; give a DIRECTORY to clone into`);
+      renameSync(tmp, final);
+    }
+    const branch = md.config.globalParams.dws_git_branch;
+    if (typeof branch === "string") await switchBranch(ctx, final, branch);
+    const local: JsonObject = { hostname };
+    const scratchRel = md.config.globalParams.scratch_directory;
+    if (typeof scratchRel !== "string") {
+      if (ctx.batch) {
+        throw new ConfigurationError(
+          "Scratch directory was not within workspaces and we are running in batch mode; clone without --batch " +
+            "to give a scratch folder",
+        );
+      }
+      const answer = await ctx.prompter.ask(
+        "This workspace keeps its scratch folder outside the workspace. Where should it be on this machine?",
+        join(dirname(final), `${basename(final)}-scratch`),
+      );
+      local.local_scratch_directory = resolve(cwd, answer);
+      mkdirSync(local.local_scratch_directory as string, { recursive: true });
+    } else mkdirSync(join(final, scratchRel), { recursive: true });
+    writeLocalParams(final, local);
+    writeResourceLocalParams(final, {});
+    for (const d of ["snapshot_metadata", "snapshots", "current_lineage"]) {
+      mkdirSync(join(final, DWS_DIR, d), { recursive: true });
+    }
+    ctx.output.info(`Completed initial clone of workspace ${md.config.name}, will check for resources to clone...`);
+    return await withWorkspaceLock(final, async () => {
+      const ws = await Workspace.open(final, ctx);
+      const names = ws.resources.filter((r) => r.type.hasLocalState).map((r) => r.name);
+      if (names.length) ctx.output.info(`Will clone the following resources: ${names.join(", ")}`);
+      else ctx.output.info("No resources with local state to clone.");
+      // The newest snapshots' data from the object remote: missing data folders are created from it.
+      await fetchCurrentObjects(ws, names);
+      await cloneMissingResources(ws, names);
+      const opened = await Workspace.open(final, ctx);
+      await opened.save("Clone");
+      ctx.output.info(`Successfully completed clone of workspace ${md.config.name}.`);
+      return opened;
+    }, { output: ctx.output, command: "dws clone" });
+  } catch (e) {
+    rmSync(final, { recursive: true, force: true });
+    if (final !== tmp) rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * When the remote's HEAD names no branch with the workspace (a bare remote
+ * whose default branch was never pushed, e.g. a workspace on branch `dws`),
+ * check out the first remote branch that holds `.dataworkspace/config.json`.
+ */
+async function checkoutWorkspaceBranch(ctx: Context, repo: string): Promise<void> {
+  const refs = await git(ctx, repo, ["for-each-ref", "--format=%(refname:short)", "refs/remotes/origin"]);
+  for (const ref of refs.split("\n").map((r) => r.trim()).filter((r) => r && r !== "origin/HEAD" && r !== "origin")) {
+    if (await gitSucceeds(ctx, repo, ["cat-file", "-e", `${ref}:${DWS_DIR}/config.json`])) {
+      await checkoutRemoteBranch(ctx, repo, ref.slice("origin/".length));
+      return;
+    }
+  }
+}

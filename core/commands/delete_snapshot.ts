@@ -1,0 +1,87 @@
+/**
+ * `dws delete-snapshot`: remove a snapshot's manifest, metadata and lineage,
+ * and (unless told not to) its results folders.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { UserAbort } from "../base/errors.ts";
+import { git, isTracked } from "../git/git.ts";
+import { manifestPath } from "../models/manifest.ts";
+import { metadataPath } from "../models/snapshot_metadata.ts";
+import type { SnapshotMetadata } from "../models/snapshot_metadata.ts";
+import { findSnapshot, readAllSnapshotMetadata, readManifest } from "../snapshot/store.ts";
+import type { Workspace } from "../workspace/workspace.ts";
+
+/** Options of {@link deleteWorkspaceSnapshot}. */
+export interface DeleteSnapshotOptions {
+  /** Also delete the snapshot's results folders (default true). */
+  includeResources?: boolean;
+}
+
+/**
+ * Let each resource recorded in the snapshot forget what it keeps for it
+ * (S3: its snapshot file), unless another snapshot records the same
+ * restore hash for that resource and so still needs it.
+ */
+async function deleteResourceSnapshotData(ws: Workspace, md: SnapshotMetadata): Promise<void> {
+  const manifest = existsSync(join(ws.dir, manifestPath(md.hash))) ? readManifest(ws.dir, md.hash) : [];
+  let others: SnapshotMetadata[] | undefined;
+  for (const r of ws.resources) {
+    const entry = manifest.find((e) => e.name === r.name);
+    if (!r.snapshots?.deleteSnapshot || (!entry && !(r.name in md.restoreHashes))) continue;
+    const hashes = { compareHash: entry?.hash ?? null, restoreHash: md.restoreHashes[r.name] ?? null };
+    others ??= readAllSnapshotMetadata(ws.dir).filter((m) => m.hash !== md.hash);
+    const user = hashes.restoreHash === null
+      ? undefined
+      : others.find((m) => m.restoreHashes[r.name] === hashes.restoreHash);
+    if (user) {
+      ws.ctx.output.info(
+        `Keeping the snapshot data of resource ${r.name}: snapshot ${user.hash.slice(0, 7)} also uses it.`,
+      );
+      continue;
+    }
+    await r.snapshots.deleteSnapshot(hashes);
+  }
+}
+
+/**
+ * Delete the snapshot `tagOrHash`; returns its hash.
+ *
+ * @example
+ * ```ts
+ * await deleteWorkspaceSnapshot(ws, "v1");
+ * ```
+ */
+export async function deleteWorkspaceSnapshot(
+  ws: Workspace,
+  tagOrHash: string,
+  options: DeleteSnapshotOptions = {},
+): Promise<string> {
+  const { ctx } = ws;
+  const md = findSnapshot(ws.dir, tagOrHash);
+  const name = md.tags.length ? `${md.hash.slice(0, 7)} (Tagged as: ${md.tags.join(", ")})` : md.hash.slice(0, 7);
+  if (!ctx.batch && !(await ctx.prompter.confirm(`Should I delete snapshot ${name}? This is not reversible.`, false))) {
+    throw new UserAbort();
+  }
+  if (options.includeResources ?? true) {
+    for (const r of ws.resources) {
+      if (r.role !== "results" || !(r.name in md.restoreHashes) || !r.snapshots) continue;
+      await r.snapshots.deleteSnapshotFolder(md.relativeDestinationPath);
+    }
+    await deleteResourceSnapshotData(ws, md);
+  }
+  const files = [manifestPath(md.hash), metadataPath(md.hash)];
+  for (const f of files) {
+    if (await isTracked(ctx, ws.dir, f)) await git(ctx, ws.dir, ["rm", "-q", "-f", "--", f]);
+    else if (existsSync(join(ws.dir, f))) rmSync(join(ws.dir, f), { force: true });
+  }
+  const lineage = `.dataworkspace/snapshot_lineage/${md.hash}`;
+  if (existsSync(join(ws.dir, lineage))) await git(ctx, ws.dir, ["rm", "-r", "-q", "-f", "--", lineage]);
+  // git forgets empty folders; later commands expect these to exist.
+  for (const d of ["snapshots", "snapshot_metadata"]) mkdirSync(join(ws.dir, ".dataworkspace", d), { recursive: true });
+  await ws.save(`Deleted snapshot ${name}`);
+  ctx.output.info(`Successfully deleted snapshot ${name}.`);
+  return md.hash;
+}

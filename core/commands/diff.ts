@@ -1,0 +1,69 @@
+/**
+ * `dws diff A B`: which resources differ between two snapshots (spec §6).
+ *
+ * @module
+ */
+import { findSnapshot, readManifest } from "../snapshot/store.ts";
+
+/** How two snapshots compare, by resource name. */
+export interface SnapshotDiff {
+  /** Hash of the first snapshot. */
+  hashA: string;
+  /** Hash of the second snapshot. */
+  hashB: string;
+  /** Tags of the first snapshot. */
+  tagsA: string[];
+  /** Tags of the second snapshot. */
+  tagsB: string[];
+  /** Resources with the same hash in both. */
+  same: string[];
+  /** Resources whose hash differs. */
+  different: string[];
+  /** Resources only in the second. */
+  added: string[];
+  /** Resources only in the first. */
+  removed: string[];
+}
+
+/**
+ * Compare snapshots `a` and `b` (tags or hashes) by their manifests.
+ *
+ * @example
+ * ```ts
+ * diffSnapshots("/ws", { a: "v1", b: "v2" }).different; // ["code"]
+ * ```
+ */
+export function diffSnapshots(wsDir: string, snapshots: { a: string; b: string }): SnapshotDiff {
+  const ma = findSnapshot(wsDir, snapshots.a);
+  const mb = findSnapshot(wsDir, snapshots.b);
+  const key = (e: { hash: string | null; content_hash?: unknown }) => `${e.hash}/${e.content_hash ?? ""}`;
+  const ra = new Map(readManifest(wsDir, ma.hash).map((e) => [e.name, key(e)]));
+  const rb = new Map(readManifest(wsDir, mb.hash).map((e) => [e.name, key(e)]));
+  const names = (m: Map<string, unknown>) => [...m.keys()];
+  return {
+    hashA: ma.hash,
+    hashB: mb.hash,
+    tagsA: ma.tags,
+    tagsB: mb.tags,
+    same: names(ra).filter((n) => rb.has(n) && rb.get(n) === ra.get(n)).sort(),
+    different: names(ra).filter((n) => rb.has(n) && rb.get(n) !== ra.get(n)).sort(),
+    added: names(rb).filter((n) => !ra.has(n)).sort(),
+    removed: names(ra).filter((n) => !rb.has(n)).sort(),
+  };
+}
+
+/** The lines `dws diff` prints, as 1.6 lays them out. */
+export function formatDiff(d: SnapshotDiff): string[] {
+  const tags = (t: string[]) => (t.length ? `, tags ${t.join(", ")}` : "");
+  const section = (title: string, names: string[]) =>
+    names.length ? [`  ${title}:`, ...names.map((n) => `    ${n}`)] : [`  ${title}: None`];
+  return [
+    "Comparing:",
+    `    Snapshot ${d.hashA}${tags(d.tagsA)} to`,
+    `    Snapshot ${d.hashB}${tags(d.tagsB)}`,
+    ...section("Resources with the same value", d.same),
+    ...section("Resources with different values", d.different),
+    ...section("Added resources", d.added),
+    ...section("Removed resources", d.removed),
+  ];
+}

@@ -1,0 +1,221 @@
+/**
+ * `dws init`: turn a folder into a workspace (spec §1.3), writing the same
+ * files, ignore entries and commits as Data Workspaces 1.6.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { writeFileAtomic } from "../base/atomic_write.ts";
+import type { Context } from "../base/context.ts";
+import { ConfigurationError, NotSupportedError } from "../base/errors.ts";
+import { commitChanges, currentBranch, git, gitAdd, gitConfigGet, isGitRepo } from "../git/git.ts";
+import { ensureGitLfs, trackWithLfs, usesGitLfs } from "../git/lfs.ts";
+import { withWorkspaceLock } from "../workspace/lock.ts";
+import { writeLocalParams, writeResourceLocalParams, writeResources, writeWorkspaceConfig } from "../workspace/metadata_store.ts";
+import { addGitignoreEntry } from "../models/gitignore.ts";
+import { parseRole, type Role, ROLES } from "../base/names.ts";
+import { defaultHostname, findParam, validateParam, WORKSPACE_PARAMS } from "../workspace/params.ts";
+import { isInside, relativePosix } from "../base/paths.ts";
+import type { JsonObject } from "../base/python_repr.ts";
+import { getResourceType } from "../workspace/resource_registry.ts";
+import { createRoleDirectory } from "../workspace/role_directory.ts";
+import { DWS_DIR, Workspace } from "../workspace/workspace.ts";
+
+/** The `dws-version` written into new workspaces: the 1.6 on-disk format. */
+export const DWS_FORMAT_VERSION = "1.6.0";
+
+/** Options of {@link initWorkspace}. */
+export interface InitOptions {
+  /** Workspace name; default: the folder's name. */
+  name?: string;
+  /** Name of this machine in snapshot paths; asked for (interactive) or the short host name. */
+  hostname?: string;
+  /** Roles to create git-subdirectory resources for. */
+  createResources?: readonly Role[];
+  /** Scratch folder (default `<ws>/scratch`); relative paths are taken from `cwd`. */
+  scratchDirectory?: string;
+  /** Patterns for `git lfs track`. */
+  gitLfsAttributes?: readonly string[];
+  /** git-fat remote: not supported (use git-lfs). */
+  gitFatRemote?: string;
+  /** Base for relative paths; default the process's cwd. */
+  cwd?: string;
+}
+
+/**
+ * Parse `--create-resources`: a comma list of roles or short forms, or `all`.
+ *
+ * @example
+ * ```ts
+ * parseRoleList("c,r"); // ["code", "results"]
+ * ```
+ */
+export function parseRoleList(text: string): Role[] {
+  if (text.trim() === "all") return [...ROLES];
+  const roles = text.split(",").map((s) => s.trim()).filter((s) => s).map(parseRole);
+  return ROLES.filter((r) => roles.includes(r));
+}
+
+async function checkGitIdentity(ctx: Context, dir: string): Promise<void> {
+  for (const [key, question] of [["user.name", "your full name"], ["user.email", "your email address"]]) {
+    if (await gitConfigGet(ctx, dir, key)) continue;
+    if (ctx.batch) {
+      throw new ConfigurationError(
+        `git ${key} is not set; set it with 'git config --global ${key} VALUE' and run dws init again`,
+      );
+    }
+    const value = await ctx.prompter.ask(`git ${key} is not set. Please enter ${question} for git commits`);
+    if (!value) throw new ConfigurationError(`git ${key} is required`);
+    await git(ctx, dir, ["config", "--global", key, value]);
+  }
+}
+
+async function chooseHostname(ctx: Context, given?: string): Promise<string> {
+  const def = findParam(WORKSPACE_PARAMS, "hostname");
+  if (given !== undefined) return validateParam(def, given) as string;
+  if (ctx.batch) return defaultHostname();
+  for (;;) {
+    const h = await ctx.prompter.ask(
+      "What name do you want to use for this machine in snapshot directory paths?",
+      defaultHostname(),
+    );
+    try {
+      return validateParam(def, h) as string;
+    } catch (e) {
+      ctx.output.warn((e as Error).message);
+    }
+  }
+}
+
+function ensureGitignore(wsDir: string, rel: string, entries: readonly string[]): void {
+  const path = join(wsDir, rel);
+  const before = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const after = entries.reduce((c, e) => addGitignoreEntry(c, e), before);
+  if (after !== before) writeFileAtomic(path, after);
+}
+
+/**
+ * Create a workspace in `dir`.
+ *
+ * @example
+ * ```ts
+ * const ws = await initWorkspace(createContext(), "/tmp/ws", { createResources: ["code", "results"] });
+ * ```
+ */
+export async function initWorkspace(ctx: Context, dir: string, options: InitOptions = {}): Promise<Workspace> {
+  const wsDir = resolve(options.cwd ?? ".", dir);
+  if (options.gitFatRemote !== undefined) {
+    if (options.gitLfsAttributes?.length) {
+      throw new ConfigurationError("Cannot use both git-fat and git-lfs in one workspace; pick git-lfs");
+    }
+    throw new NotSupportedError("git-fat is not supported (it needs Python 2); use --git-lfs-attributes instead");
+  }
+  if (!existsSync(wsDir) || !statSync(wsDir).isDirectory()) {
+    throw new ConfigurationError(`Directory ${wsDir} does not exist; create it first`);
+  }
+  if (existsSync(join(wsDir, DWS_DIR))) {
+    throw new ConfigurationError(
+      `Found a ${DWS_DIR} folder in ${wsDir}. Has this workspace already been initialized?`,
+    );
+  }
+  const name = options.name ?? basename(wsDir);
+  const hostname = await chooseHostname(ctx, options.hostname);
+  const scratch = resolve(options.cwd ?? ".", options.scratchDirectory ?? join(wsDir, "scratch"));
+  if (scratch === wsDir) throw new ConfigurationError("The scratch directory cannot be the workspace itself");
+  const scratchRel = isInside(scratch, wsDir) ? relativePosix(wsDir, scratch) : undefined;
+  if (scratchRel && (scratchRel.split("/")[0] === DWS_DIR || scratchRel.split("/")[0] === ".git")) {
+    throw new ConfigurationError(`The scratch directory cannot be inside ${scratchRel.split("/")[0]}`);
+  }
+  if (options.gitLfsAttributes?.length || usesGitLfs(wsDir)) await ensureGitLfs(ctx);
+  await checkGitIdentity(ctx, wsDir);
+
+  try {
+    mkdirSync(join(wsDir, DWS_DIR));
+  } catch (e) {
+    if ((e as { code?: string }).code === "EEXIST") {
+      throw new ConfigurationError(
+        `Found a ${DWS_DIR} folder in ${wsDir}. Has this workspace already been initialized?`,
+      );
+    }
+    throw e;
+  }
+  const createdGit = !isGitRepo(wsDir);
+  const hadGitignore = existsSync(join(wsDir, ".gitignore"));
+  try {
+    if (createdGit) await git(ctx, wsDir, ["init", "--quiet"]);
+    else ctx.output.info(`${wsDir} is already a git repository, will just add to it`);
+    return await initialize(ctx, wsDir, { ...options, name, hostname, scratch, scratchRel });
+  } catch (e) {
+    // Leave the folder as it was: a half-made workspace would block the next `dws init`.
+    rmSync(join(wsDir, DWS_DIR), { recursive: true, force: true });
+    if (createdGit) rmSync(join(wsDir, ".git"), { recursive: true, force: true });
+    if (!hadGitignore) rmSync(join(wsDir, ".gitignore"), { force: true });
+    throw e;
+  }
+}
+
+async function initialize(
+  ctx: Context,
+  wsDir: string,
+  options: InitOptions & { name: string; hostname: string; scratch: string; scratchRel?: string },
+): Promise<Workspace> {
+  const { name, hostname, scratch, scratchRel } = options;
+  return await withWorkspaceLock(wsDir, async () => {
+    for (const sub of ["snapshots", "snapshot_metadata", "current_lineage"]) {
+      mkdirSync(join(wsDir, DWS_DIR, sub), { recursive: true });
+    }
+    writeResources(wsDir, []);
+    const localParams: JsonObject = { hostname };
+    if (!scratchRel) localParams.local_scratch_directory = scratch;
+    writeLocalParams(wsDir, localParams);
+    writeResourceLocalParams(wsDir, {});
+    ensureGitignore(wsDir, `${DWS_DIR}/.gitignore`, [
+      "local_params.json",
+      "resource_local_params.json",
+      "current_lineage/",
+    ]);
+    await gitAdd(ctx, wsDir, [`${DWS_DIR}/resources.json`, `${DWS_DIR}/.gitignore`]);
+    ensureGitignore(wsDir, ".gitignore", [...(scratchRel ? [`/${scratchRel}`] : []), ".ipynb_checkpoints/", ".~*"]);
+    await gitAdd(ctx, wsDir, [".gitignore"]);
+    await commitChanges(ctx, wsDir, "dws init");
+
+    const globalParams: JsonObject = {};
+    for (const def of WORKSPACE_PARAMS) {
+      if (def.scope === "global" && def.defaultValue !== null) globalParams[def.name] = def.defaultValue;
+    }
+    if (scratchRel) globalParams.scratch_directory = scratchRel;
+    globalParams.dws_git_branch = await currentBranch(ctx, wsDir);
+    writeWorkspaceConfig(wsDir, { name, dwsVersion: DWS_FORMAT_VERSION, globalParams });
+    await commitChanges(ctx, wsDir, "dws init (config.json)");
+    mkdirSync(scratch, { recursive: true });
+
+    if (options.gitLfsAttributes?.length) {
+      await trackWithLfs(ctx, wsDir, options.gitLfsAttributes);
+      await gitAdd(ctx, wsDir, [".gitattributes"]);
+      await commitChanges(ctx, wsDir, "added git-lfs attributes");
+    }
+
+    const ws = await Workspace.open(wsDir, ctx);
+    const roles = options.createResources ?? [];
+    if (roles.length) {
+      ctx.output.info(`Will now create sub-directory resources for ${roles.join(", ")}`);
+      const type = await getResourceType("git-subdirectory");
+      for (const role of roles) {
+        const path = join(wsDir, role);
+        if (ws.findResource(role)) throw new ConfigurationError(`A resource named '${role}' already exists`);
+        if (createRoleDirectory(path, role)) {
+          await gitAdd(ctx, wsDir, [role]);
+          await commitChanges(ctx, wsDir, `Add ${role} to repo for storing results`);
+        }
+        const created = type.entryForPath!(ws, { path, name: role, role });
+        await ws.addResource(created.entry, created.localParams);
+      }
+      ctx.output.info("Finished initializing resources:");
+      for (const role of roles) ctx.output.info(`  ${role}: ./${role}`);
+    }
+    await ws.save("workspace initialization");
+    ctx.output.info(`Workspace ${name} initialized successfully.`);
+    return ws;
+  }, { output: ctx.output, command: "dws init" });
+}

@@ -1,0 +1,468 @@
+/**
+ * The lineage API (spec §8.3): describe a pipeline step — its parameters,
+ * input data, code and outputs — and record it in the workspace.
+ *
+ * @example
+ * ```ts
+ * await new LineageBuilder()
+ *   .asScriptStep()
+ *   .withParameters({ min_count: 3 })
+ *   .withInputPath("source-data/data.csv")
+ *   .run(async (lineage) => {
+ *     // ... write intermediate-data/out.csv ...
+ *     lineage.addOutputPath("intermediate-data/out.csv");
+ *   });
+ * ```
+ *
+ * @module
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import process from "node:process";
+import { writeFileAtomic } from "../base/atomic_write.ts";
+import { type Context, type ContextOptions, createContext } from "../base/context.ts";
+import { ConfigurationError, LineageConflictError, LineageConsistencyError, PathNotAResourceError } from "../base/errors.ts";
+import { commitChanges, gitDirOf } from "../git/git.ts";
+import { withWorkspaceLock } from "../workspace/lock.ts";
+import { CURRENT_LINEAGE_DIR, type LineageEntry, LineageStore } from "./store.ts";
+import {
+  covers,
+  formatRef,
+  type LineageRecord,
+  refKey,
+  type ResourceCert,
+  type ResourceRef,
+  sameRef,
+  sameVersion,
+  type StepLineage,
+} from "../models/lineage.ts";
+import { isoTimestamp, nowMicros } from "../models/snapshot_metadata.ts";
+import { isInside, relativePosix } from "../base/paths.ts";
+import type { JsonObject, JsonValue } from "../base/python_repr.ts";
+import { dumpPythonJson } from "../base/python_json.ts";
+import type { Resource } from "../workspace/resource.ts";
+import { findWorkspaceDir, resolveWorkspaceDir, Workspace } from "../workspace/workspace.ts";
+
+export type { ResourceRef };
+
+/**
+ * The ref of an absolute path: the first resource (workspace order) whose
+ * folder contains it; the subpath is the rest, or null for the folder itself.
+ */
+export function refForPath(ws: Workspace, path: string): ResourceRef {
+  const abs = resolve(path);
+  for (const r of ws.resources) {
+    if (r.localPath && isInside(abs, r.localPath)) {
+      const rel = relativePosix(r.localPath, abs);
+      return { name: r.name, subpath: rel === "" ? null : rel };
+    }
+  }
+  throw new PathNotAResourceError(`${abs} is not inside any resource of the workspace ${ws.dir}`);
+}
+
+function stepNameFrom(path: string): string {
+  const b = basename(path);
+  const ext = extname(b);
+  return [".ts", ".js", ".mjs", ".cjs", ".mts", ".py", ".ipynb"].includes(ext) ? b.slice(0, -ext.length) : b;
+}
+
+/** Builds a step's lineage; finish with {@link LineageBuilder.run} or {@link LineageBuilder.eval}. */
+export class LineageBuilder {
+  #stepName?: string;
+  #parameters: JsonObject = {};
+  #inputs?: (string | ResourceRef)[];
+  #noInputs = false;
+  #code: (string | ResourceRef)[] = [];
+  #workspaceDir?: string;
+  #results?: { dir: string; description?: string };
+  #commandLine: string[] | null = null;
+  #context?: ContextOptions;
+  #startTime?: Date;
+
+  /** A step run as a script: name from the script file, command line recorded, the script as code. */
+  asScriptStep(): this {
+    const script = process.argv[1];
+    if (script) {
+      this.#stepName ??= stepNameFrom(script);
+      this.#code.push(resolve(script));
+    }
+    this.#commandLine = [...process.argv];
+    return this;
+  }
+
+  /** The command line recorded for the step (default: none, or the script's with {@link asScriptStep}). */
+  withCommandLine(argv: readonly string[]): this {
+    this.#commandLine = [...argv];
+    return this;
+  }
+
+  /** The step's name. */
+  withStepName(name: string): this {
+    this.#stepName = name;
+    return this;
+  }
+
+  /** The step's parameters (recorded in order). */
+  withParameters(parameters: Record<string, JsonValue>): this {
+    this.#parameters = { ...parameters };
+    return this;
+  }
+
+  /** A file or folder the step reads. */
+  withInputPath(path: string): this {
+    (this.#inputs ??= []).push(resolve(path));
+    return this;
+  }
+
+  /** Files or folders the step reads. */
+  withInputPaths(paths: readonly string[]): this {
+    for (const p of paths) this.withInputPath(p);
+    return this;
+  }
+
+  /** A resource (or a path in it) the step reads. */
+  withInputRef(ref: ResourceRef): this {
+    (this.#inputs ??= []).push(ref);
+    return this;
+  }
+
+  /** The step reads no data. */
+  withNoInputs(): this {
+    this.#noInputs = true;
+    return this;
+  }
+
+  /** Code the step runs (a path inside a code resource). */
+  withCodePath(path: string): this {
+    this.#code.push(resolve(path));
+    return this;
+  }
+
+  /** A code resource the step runs. */
+  withCodeRef(ref: ResourceRef): this {
+    this.#code.push(ref);
+    return this;
+  }
+
+  /** The workspace; default: the one enclosing the current directory. */
+  withWorkspaceDirectory(dir: string): this {
+    this.#workspaceDir = resolve(dir);
+    return this;
+  }
+
+  /** When the step started (default: when {@link LineageBuilder.eval} runs), e.g. when a model began training. */
+  withStartTime(start: Date): this {
+    this.#startTime = start;
+    return this;
+  }
+
+  /** Where messages go (default: console, batch mode). */
+  withContext(options: ContextOptions): this {
+    this.#context = options;
+    return this;
+  }
+
+  /** The step writes its results (results.json) to `resultsDir`, a folder of a results resource. */
+  asResultsStep(resultsDir: string, runDescription?: string): this {
+    this.#results = { dir: resolve(resultsDir), description: runDescription };
+    return this;
+  }
+
+  /**
+   * Start the step: checks its inputs and records their versions. Returns
+   * the {@link Lineage} to add outputs to and complete (or abort).
+   */
+  async eval(): Promise<Lineage> {
+    const ctx = createContext(this.#context);
+    const wsDir = this.#workspaceDir ? resolveWorkspaceDir(this.#workspaceDir) : findWorkspaceDir(process.cwd());
+    if (!wsDir) {
+      throw new ConfigurationError(
+        `Did not find a data workspace enclosing ${process.cwd()}; use withWorkspaceDirectory()`,
+      );
+    }
+    if (!this.#inputs && !this.#noInputs) {
+      throw new ConfigurationError("A step needs its inputs: call withInputPath(s)/withInputRef, or withNoInputs()");
+    }
+    const ws = await Workspace.open(wsDir, ctx);
+    const codeRefs: ResourceRef[] = [];
+    for (const c of this.#code) {
+      const ref = typeof c === "string" ? tryRef(ws, c) : validateRef(ws, c);
+      if (!ref) {
+        ctx.output.warn(`WARNING: code ${c} is not inside a resource of the workspace; it is not recorded`);
+        continue;
+      }
+      const r = ws.getResource(ref.name);
+      if (r.role !== "code") {
+        throw new ConfigurationError(
+          `Code ${formatRef(ref)} is in resource '${r.name}', whose role is ${r.role}, not code`,
+        );
+      }
+      const whole = { name: ref.name, subpath: null };
+      if (!codeRefs.some((x) => sameRef(x, whole))) codeRefs.push(whole);
+    }
+    const stepName = this.#stepName ??
+      (typeof this.#code[0] === "string" ? stepNameFrom(this.#code[0]) : undefined);
+    if (!stepName) throw new ConfigurationError("The step has no name: use withStepName() or asScriptStep()");
+    const inputRefs = (this.#inputs ?? []).map((i) => typeof i === "string" ? refForPath(ws, i) : validateRef(ws, i));
+    checkNoCovering(inputRefs, "Input");
+    const now = this.#startTime ?? new Date();
+    const startTime = isoTimestamp(now, this.#startTime ? undefined : nowMicros());
+    const comment = `Step ${stepName} at ${startTime.replace("T", " ")}`;
+    const cwdRef = tryRef(ws, process.cwd());
+
+    const { inputs, code } = await withWorkspaceLock(ws.dir, () => {
+      const store = LineageStore.open(join(ws.dir, CURRENT_LINEAGE_DIR));
+      checkConsistency(store, stepName, inputRefs);
+      const certFor = (ref: ResourceRef, type: "source_data" | "code"): ResourceCert => {
+        const e = store.lookup(ref);
+        if (e) return { ref, certificate: e.cert.certificate };
+        const cert: ResourceCert = {
+          ref,
+          certificate: { certType: "placeholder", version: 1, comment, isOutput: false },
+        };
+        store.putInputRecord({ type, cert });
+        return cert;
+      };
+      const result = {
+        inputs: inputRefs.map((r) => certFor(r, "source_data")),
+        code: codeRefs.map((r) => certFor(r, "code")),
+      };
+      store.save();
+      return Promise.resolve(result);
+    }, { output: ctx.output, command: `lineage step ${stepName}` });
+
+    const step: StepLineage = {
+      type: "step",
+      stepName,
+      startTime,
+      executionTimeSeconds: null,
+      parameters: this.#parameters,
+      inputResources: inputs,
+      codeResources: code,
+      outputResources: [],
+      commandLine: this.#commandLine,
+      runFromDirectory: cwdRef ?? null,
+    };
+    const lineage = this.#results
+      ? new ResultsLineage(ws, step, comment, now, this.#results)
+      : new Lineage(ws, step, comment, now);
+    if (this.#results) {
+      const ref = refForPath(ws, this.#results.dir);
+      const r = ws.getResource(ref.name);
+      if (r.role !== "results") {
+        throw new ConfigurationError(
+          `Results folder ${this.#results.dir} is in '${r.name}', which is not a results resource`,
+        );
+      }
+      lineage.addOutputRef(ref);
+    }
+    return lineage;
+  }
+
+  /**
+   * Run `fn` as the step: the lineage completes when it returns and is
+   * aborted (outputs become unknown) when it throws.
+   *
+   * @example
+   * ```ts
+   * const acc = await builder.run(async (lineage) => train(lineage));
+   * ```
+   */
+  async run<T>(fn: (lineage: Lineage) => Promise<T> | T): Promise<T> {
+    const lineage = await this.eval();
+    let result: T;
+    try {
+      result = await fn(lineage);
+    } catch (e) {
+      await lineage.abort();
+      throw e;
+    }
+    await lineage.complete();
+    return result;
+  }
+}
+
+function tryRef(ws: Workspace, path: string): ResourceRef | undefined {
+  try {
+    return refForPath(ws, path);
+  } catch {
+    return undefined;
+  }
+}
+
+function validateRef(ws: Workspace, ref: ResourceRef): ResourceRef {
+  const r = ws.getResource(ref.name);
+  const subpath = ref.subpath ? ref.subpath.replace(/^\/+/, "") : null;
+  if (subpath && r.localPath && !existsSync(join(r.localPath, subpath))) {
+    throw new ConfigurationError(`${formatRef({ name: ref.name, subpath })} does not exist in ${r.localPath}`);
+  }
+  return { name: ref.name, subpath };
+}
+
+function checkNoCovering(refs: readonly ResourceRef[], what: string): void {
+  for (const a of refs) {
+    for (const b of refs) {
+      if (a !== b && (covers(a, b) || sameRef(a, b))) {
+        throw new LineageConflictError(`${what} ${formatRef(a)} overlaps ${formatRef(b)}; list each data once`);
+      }
+    }
+  }
+}
+
+/**
+ * Every ref a step's inputs depend on must have one version (spec §8.3 (b)):
+ * the inputs' current versions and, transitively, the versions their steps read.
+ */
+function checkConsistency(store: LineageStore, stepName: string, inputs: readonly ResourceRef[]): void {
+  const versions = new Map<string, ResourceCert>();
+  const seen = new Set<LineageRecord>();
+  const queue: LineageEntry[] = [];
+  const note = (c: ResourceCert) => {
+    const known = versions.get(refKey(c.ref));
+    if (known && !sameVersion(known.certificate, c.certificate)) {
+      throw new LineageConsistencyError(
+        `Step ${stepName} (transitively) depends on ${formatRef(c.ref)} which has two versions`,
+      );
+    }
+    versions.set(refKey(c.ref), c);
+    const next = store.lookup(c.ref);
+    if (next) queue.push(next);
+  };
+  for (const ref of inputs) {
+    const e = store.lookup(ref);
+    if (e) note({ ref, certificate: e.cert.certificate });
+  }
+  while (queue.length) {
+    const e = queue.shift()!;
+    if (seen.has(e.lineage)) continue;
+    seen.add(e.lineage);
+    if (e.lineage.type === "step") e.lineage.inputResources.forEach(note);
+  }
+}
+
+/** A running step: add outputs, then complete or abort. */
+export class Lineage {
+  /** The workspace the step belongs to. */
+  readonly workspace: Workspace;
+  /** The step record being built. */
+  readonly step: StepLineage;
+  readonly #comment: string;
+  readonly #started: Date;
+  #finished = false;
+
+  /** Use {@link LineageBuilder.eval} to make one. */
+  constructor(ws: Workspace, step: StepLineage, comment: string, started: Date) {
+    this.workspace = ws;
+    this.step = step;
+    this.#comment = comment;
+    this.#started = started;
+  }
+
+  /** The workspace's context (output, batch mode). */
+  get ctx(): Context {
+    return this.workspace.ctx;
+  }
+
+  /** Record a file or folder the step wrote. */
+  addOutputPath(path: string): void {
+    this.addOutputRef(refForPath(this.workspace, path));
+  }
+
+  /** Record a resource (or a path in it) the step wrote. */
+  addOutputRef(ref: ResourceRef): void {
+    this.workspace.getResource(ref.name);
+    for (const o of this.step.outputResources) {
+      if (sameRef(o.ref, ref) || covers(o.ref, ref) || covers(ref, o.ref)) {
+        throw new LineageConflictError(`Output ${formatRef(ref)} overlaps output ${formatRef(o.ref)} of this step`);
+      }
+    }
+    const existing = LineageStore.open(join(this.workspace.dir, CURRENT_LINEAGE_DIR)).lookup(ref);
+    const version = existing && sameRef(existing.cert.ref, ref) && existing.cert.certificate.certType === "placeholder"
+      ? existing.cert.certificate.version + 1
+      : 1;
+    this.step.outputResources.push({
+      ref,
+      certificate: { certType: "placeholder", version, comment: this.#comment, isOutput: true },
+    });
+  }
+
+  /** Record a parameter learned while running. */
+  addParam(name: string, value: JsonValue): void {
+    this.step.parameters = { ...this.step.parameters, [name]: value };
+  }
+
+  /** Seconds since the step started. */
+  elapsedSeconds(): number {
+    return (Date.now() - this.#started.getTime()) / 1000;
+  }
+
+  /** The step succeeded: store it as the lineage of its outputs. */
+  async complete(): Promise<void> {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.step.executionTimeSeconds ??= this.elapsedSeconds();
+    await this.#withStore((store) => store.putStep(this.step));
+  }
+
+  /** The step failed: its outputs' lineage becomes unknown. */
+  async abort(): Promise<void> {
+    if (this.#finished) return;
+    this.#finished = true;
+    await this.#withStore((store) => this.step.outputResources.forEach((o) => store.clear(o.ref)));
+  }
+
+  #withStore(fn: (store: LineageStore) => void): Promise<void> {
+    return withWorkspaceLock(this.workspace.dir, () => {
+      const store = LineageStore.open(join(this.workspace.dir, CURRENT_LINEAGE_DIR));
+      fn(store);
+      store.save();
+      return Promise.resolve();
+    }, { output: this.ctx.output, command: `lineage step ${this.step.stepName}` });
+  }
+}
+
+/** A step that writes `results.json` to a results resource. */
+export class ResultsLineage extends Lineage {
+  readonly #results: { dir: string; description?: string };
+
+  /** Use {@link LineageBuilder.asResultsStep} and {@link LineageBuilder.eval}. */
+  constructor(
+    ws: Workspace,
+    step: StepLineage,
+    comment: string,
+    started: Date,
+    results: { dir: string; description?: string },
+  ) {
+    super(ws, step, comment, started);
+    this.#results = results;
+  }
+
+  /**
+   * Write `results.json` (1.6 format) with `metrics` into the results folder.
+   *
+   * @example
+   * ```ts
+   * await lineage.writeResults({ accuracy: 0.91 });
+   * ```
+   */
+  async writeResults(metrics: JsonObject): Promise<string> {
+    const file = join(this.#results.dir, "results.json");
+    mkdirSync(dirname(file), { recursive: true });
+    const data: JsonObject = {
+      step: this.step.stepName,
+      start_time: this.step.startTime,
+      execution_time_seconds: this.elapsedSeconds(),
+      parameters: this.step.parameters,
+      run_description: this.#results.description ?? null,
+      metrics,
+    };
+    writeFileAtomic(file, dumpPythonJson(data));
+    const ref = refForPath(this.workspace, file);
+    const r: Resource = this.workspace.getResource(ref.name);
+    if (r.type.name === "git" && r.localPath && gitDirOf(r.localPath)) {
+      await commitChanges(this.ctx, r.localPath, `Added ${ref.subpath}`);
+    }
+    this.ctx.output.info(`Wrote results to ${ref.name}:${ref.subpath}`);
+    return file;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The rclone backend of object remotes (`object_store.remote` = `remote:path`):
+ * any storage rclone reaches, with rclone's own configuration (`RCLONE_CONFIG`
+ * or its default config file). A batch is one `rclone copy` with 8 parallel
+ * transfers. Writes go to `incoming/<session>/` first and are then moved into
+ * place (a rename on local and SFTP remotes, a server-side copy on object
+ * stores), so no file is ever seen half-written, whatever the rclone backend.
+ *
+ * @module
+ */
+import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { ConfigurationError, RCloneException, SubprocessError } from "../core/base/errors.ts";
+import { TRANSFER_CONCURRENCY } from "../core/store/object_remote.ts";
+import type { BackendOptions, RemoteBackend, RemoteFile } from "../core/workspace/remote_backend.ts";
+import { runProgram } from "../core/base/subprocess.ts";
+
+const MISSING_RCLONE = "rclone is not installed: install it (for example 'apt-get install rclone') and try again";
+
+/**
+ * A backend for the rclone location `remote:path`.
+ *
+ * @example
+ * ```ts
+ * const backend = rcloneBackend("team:datasets/ws1", { ctx, tmpDir: "/ws/scratch/objects/tmp" });
+ * ```
+ */
+export function rcloneBackend(location: string, options: BackendOptions): RemoteBackend {
+  const { ctx } = options;
+  const root = location.replace(/\/+$/, "");
+  const at = (path: string) => (root.endsWith(":") || root.endsWith("/") ? root + path : `${root}/${path}`);
+
+  const rclone = async (args: string[], allowFailure = false) => {
+    try {
+      return await runProgram(ctx, ["rclone", ...args], { cwd: options.tmpDir, allowFailure });
+    } catch (e) {
+      if (e instanceof SubprocessError) {
+        const lines = e.stderr.split("\n").map((l) => l.trim()).filter((l) => l && !/NOTICE/.test(l));
+        const detail = lines.findLast((l) => /ERROR|Failed|error/.test(l)) ?? lines.at(-1) ?? `exit code ${e.code}`;
+        throw new RCloneException(
+          `rclone ${args[0]} on object remote ${location} failed: ${detail}; check the remote with ` +
+            `'rclone lsd' and the rclone config file (RCLONE_CONFIG)`,
+        );
+      }
+      if (e instanceof ConfigurationError) throw new RCloneException(MISSING_RCLONE);
+      throw e;
+    }
+  };
+  const transferFlags = ["--transfers", String(TRANSFER_CONCURRENCY), "--no-traverse"];
+
+  return {
+    location,
+    batch: { files: 5000, bytes: 512 * 1024 * 1024 },
+    async list() {
+      mkdirSync(options.tmpDir, { recursive: true });
+      const r = await rclone(["lsf", "-R", "--files-only", root], true);
+      if (r.code !== 0) {
+        // Exit code 3: the root does not exist yet (nothing pushed).
+        if (r.code === 3 || /directory not found/i.test(r.stderr)) return [];
+        await rclone(["lsf", "-R", "--files-only", root]); // throws the translated error
+      }
+      return r.stdout.split("\n").filter((l) => l && !l.startsWith("incoming/"));
+    },
+    async put(files: readonly RemoteFile[], done: (file: RemoteFile) => void) {
+      if (!files.length) return;
+      const session = randomUUID();
+      const stage = join(options.tmpDir, `rclone-put-${session}`);
+      try {
+        for (const f of files) {
+          const dest = join(stage, f.path);
+          mkdirSync(dirname(dest), { recursive: true });
+          if (f.data) writeFileSync(dest, f.data);
+          else {
+            try {
+              linkSync(f.file!, dest);
+            } catch {
+              copyFileSync(f.file!, dest);
+            }
+          }
+        }
+        const incoming = at(`incoming/${session}`);
+        await rclone(["copy", stage, incoming, ...transferFlags]);
+        // One move per top folder: moving incoming/<session> onto the root itself would overlap.
+        for (const top of new Set(files.map((f) => f.path.split("/")[0]))) {
+          await rclone(["move", `${incoming}/${top}`, at(top), ...transferFlags, "--delete-empty-src-dirs"]);
+        }
+        await rclone(["rmdirs", incoming], true);
+        for (const f of files) done(f);
+      } finally {
+        rmSync(stage, { recursive: true, force: true });
+      }
+    },
+    async get(paths: readonly string[], dir: string, done: (path: string) => void) {
+      if (!paths.length) return;
+      mkdirSync(dir, { recursive: true });
+      const list = join(dir, `.files-${randomUUID()}`);
+      writeFileSync(list, paths.join("\n") + "\n");
+      try {
+        await rclone(["copy", root, dir, "--files-from-raw", list, ...transferFlags]);
+      } finally {
+        rmSync(list, { force: true });
+      }
+      // rclone skips names it cannot find; the caller notices what did not arrive.
+      for (const p of paths) if (existsSync(join(dir, p))) done(p);
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { hashFiles } from "../../../core/hash/pool.ts";
+import { gitBlobHash, hashFile, hashFileSync, sha1Hex } from "../../../core/base/hashing.ts";
+
+Deno.test("gitBlobHash equals git hash-object", () => {
+  assert.equal(gitBlobHash(""), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+  assert.equal(gitBlobHash("hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a");
+  assert.equal(sha1Hex("hello\n"), "f572d396fae9206628714fb2ce00f72e94f2258f");
+});
+
+Deno.test("worker pool and inline hashing agree on many files, in job order", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "dws-pool-"));
+  try {
+    const jobs: { path: string; size: number }[] = [];
+    // Enough data (> 64 MB) to use the worker threads.
+    const block = new Uint8Array(3 << 20);
+    for (let i = 0; i < 24; i++) {
+      block[0] = i;
+      const path = join(dir, `f${i}`);
+      writeFileSync(path, i % 5 === 0 ? block.subarray(0, 10 + i) : block);
+      jobs.push({ path, size: i % 5 === 0 ? 10 + i : block.length });
+    }
+    let done = 0;
+    const pooled = await hashFiles(jobs, { threads: 2, onDone: () => done++ });
+    assert.equal(done, jobs.length);
+    const inline = jobs.map((j) => hashFileSync(j.path));
+    assert.deepEqual(pooled, inline);
+    assert.equal(await hashFile(jobs[3].path), inline[3]);
+    await assert.rejects(
+      () => hashFiles([...jobs, { path: join(dir, "missing"), size: 1 << 26 }], { threads: 2 }),
+      /Cannot hash .*missing/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
