@@ -31,6 +31,7 @@ export { batchPrompter, type Prompter, stdinPrompter } from "./core/base/prompt.
 export * from "./core/base/errors.ts";
 export { DWS_FORMAT_VERSION, type InitOptions, initWorkspace, parseRoleList } from "./core/commands/init.ts";
 export {
+  type ApiOptions,
   findWorkspaceDir,
   openWorkspace,
   resolveWorkspaceDir,
@@ -49,30 +50,50 @@ export type {
   SyncOps,
   WorkspaceHandle,
 } from "./core/workspace/resource.ts";
-export { getResourceType, registerLazyResourceType, registerResourceType, resourceTypeNames } from "./core/workspace/resource_registry.ts";
+export {
+  getResourceType,
+  registerLazyResourceType,
+  registerResourceType,
+  resourceTypeNames,
+  resourceTypeWith,
+  type TypeTraits,
+} from "./core/workspace/resource_registry.ts";
 export { type AddOptions, type RegisterOptions } from "./core/commands/add.ts";
-export { formatParamDetail, formatParamList, getParamRow, listParams, type ParamRow, setParam } from "./core/commands/config.ts";
+export {
+  formatParamDetail,
+  formatParamList,
+  getParamRow,
+  listParams,
+  type ParamRow,
+  setParam,
+} from "./core/commands/config.ts";
 export { type ParamDef, type ParamScope, type ParamType, WORKSPACE_PARAMS } from "./core/workspace/params.ts";
 export { statusReport } from "./core/report/status.ts";
 export {
-  type ApiOptions,
-  deleteSnapshot,
   getFilesystemForResource,
   getLocalPathForResource,
   getResourceInfo,
-  getSnapshotHistory,
-  type HistoryEntry,
   type ResourceFileSystem,
   type ResourceInfo,
-  restore,
+} from "./core/workspace/resource_info.ts";
+export { getSnapshotHistory, type HistoryEntry } from "./core/report/history.ts";
+export {
+  type SnapshotOptions,
+  type SnapshotResult,
+  snapshotWorkspace,
   takeSnapshot,
-} from "./core/workspace/api.ts";
-export { type SnapshotOptions, type SnapshotResult, snapshotWorkspace, validateTag } from "./core/commands/snapshot.ts";
-export { type RestoreOptions, restoreWorkspace } from "./core/commands/restore.ts";
-export { type DeleteSnapshotOptions, deleteWorkspaceSnapshot } from "./core/commands/delete_snapshot.ts";
+  validateTag,
+} from "./core/commands/snapshot.ts";
+export { restore, type RestoreOptions, restoreWorkspace } from "./core/commands/restore.ts";
+export {
+  deleteSnapshot,
+  type DeleteSnapshotOptions,
+  deleteWorkspaceSnapshot,
+} from "./core/commands/delete_snapshot.ts";
 export { diffSnapshots, formatDiff, type SnapshotDiff } from "./core/commands/diff.ts";
 export { historyReport, type HistoryReportOptions } from "./core/report/history.ts";
 export type { HistoryStyleOptions } from "./core/report/history_style.ts";
+export { metricDirection, type MetricDirectionOptions } from "./core/report/metric_direction.ts";
 export { findSnapshot, readManifest, readSnapshotMetadata } from "./core/snapshot/store.ts";
 export type { SnapshotMetadata } from "./core/models/snapshot_metadata.ts";
 export type { ManifestEntry } from "./core/models/manifest.ts";
@@ -122,7 +143,7 @@ export type {
 export { formatTable, type TableColumn, type TableOptions } from "./core/report/table.ts";
 export { isRole, parseRole, type Role, ROLES } from "./core/base/names.ts";
 export { dumpPythonJson, parsePythonJson } from "./core/base/python_json.ts";
-export type { JsonObject, JsonValue } from "./core/base/python_repr.ts";
+export type { JsonObject, JsonValue } from "./core/base/json_value.ts";
 export { API_VERSION, DWS_VERSION, getApiVersion, getVersion } from "./core/base/version.ts";
 export {
   acquireWorkspaceLock,
@@ -161,11 +182,9 @@ export { lineageReport, type LineageTableRow, makeLineageTable } from "./core/re
 export {
   buildLineageGraph,
   type LineageGraph,
-  lineageGraphDot,
   type LineageGraphLink,
   type LineageGraphNode,
-  type LineageGraphOptions,
   type LineageGraphStep,
-  makeLineageGraph,
 } from "./core/lineage/graph.ts";
+export { lineageGraphDot, type LineageGraphOptions, makeLineageGraph } from "./core/report/lineage_graph.ts";
 export { type HtmlReportOptions, makeHtmlReport } from "./core/report/html.ts";

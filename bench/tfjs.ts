@@ -26,7 +26,7 @@ import { createContext } from "../core/base/context.ts";
 import { initWorkspace } from "../core/commands/init.ts";
 import { memoryOutput } from "../core/base/output.ts";
 import { CheckpointConfig, wrapModel } from "../kits/tfjs.ts";
-import { hashData } from "../kits/wrapper_utils.ts";
+import { hashData } from "../kits/data_hash.ts";
 import { addApiResource } from "../resources/api_resource.ts";
 
 const { values: args } = parseArgs({

@@ -7,6 +7,7 @@
 import type { Command } from "commander";
 import { type Context, createContext } from "../core/base/context.ts";
 import { stdinPrompter } from "../core/base/prompt.ts";
+import { flagName } from "./flags.ts";
 
 /** The `--workspace-dir` option, as `.option(...WORKSPACE_DIR_OPTION)`. */
 export const WORKSPACE_DIR_OPTION = [
@@ -32,5 +33,10 @@ export function globalOptions(cmd: Command): GlobalOptions {
 /** The context for running `cmd`. */
 export function contextFor(cmd: Command): Context {
   const { batch, verbose } = globalOptions(cmd);
-  return createContext({ batch: batch ?? false, verbose: verbose ?? false, prompter: stdinPrompter() });
+  return createContext({
+    batch: batch ?? false,
+    verbose: verbose ?? false,
+    prompter: stdinPrompter(),
+    option: flagName,
+  });
 }

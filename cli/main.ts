@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import process from "node:process";
 import "../resources/register.ts";
 import { DwsError, SubprocessError } from "../core/base/errors.ts";
+import { flagName } from "./flags.ts";
 import { dwsProgram } from "./program.ts";
 
 function exitOverrideAll(cmd: Command): void {
@@ -30,7 +31,7 @@ async function runDws(argv: readonly string[]): Promise<number> {
     if (e instanceof DwsError) {
       if (verbose && e.stack) process.stderr.write(e.stack + "\n");
       if (verbose && e instanceof SubprocessError) process.stderr.write(e.stdout + e.stderr);
-      process.stderr.write(e.userMessage() + "\n");
+      process.stderr.write(e.userMessage(flagName) + "\n");
       return e.exitCode;
     }
     process.stderr.write(`${(e as Error)?.stack ?? e}\n`);

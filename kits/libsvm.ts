@@ -18,7 +18,7 @@
 import { createRequire } from "node:module";
 import { ApiParamError, ConfigurationError } from "../core/base/errors.ts";
 import { pairwiseSum, uniqueLabels } from "./metrics.ts";
-import { type Label, toRows, toVector } from "./wrapper_utils.ts";
+import { type Label, toRows, toVector } from "./arrays.ts";
 
 /** The libsvm-js `SVM` class (asm build). */
 export interface LibsvmSVM {

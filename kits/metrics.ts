@@ -21,7 +21,7 @@
  */
 import { ApiParamError } from "../core/base/errors.ts";
 import { pythonFloatRepr } from "../core/base/python_repr.ts";
-import { type Label, type LabelsLike, toVector } from "./wrapper_utils.ts";
+import { type Label, type LabelsLike, toVector } from "./arrays.ts";
 
 /**
  * Sum as numpy's `add.reduce` does for float64 (pairwise, blocks of 8

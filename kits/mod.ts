@@ -29,7 +29,9 @@ export * from "./libsvm.ts";
 export * from "./metrics.ts";
 export * from "./model_selection.ts";
 export * from "./predictor.ts";
-export * from "./wrapper_utils.ts";
+export * from "./arrays.ts";
+export * from "./data_hash.ts";
+export * from "./model_state.ts";
 // The TensorFlow.js kit (dws/kits/tfjs), the notebook kit (dws/kits/notebook) and what they build on.
 export * from "./frames.ts";
 export * from "./notebook.ts";
@@ -42,5 +44,5 @@ export type * from "../mod.ts";
 export type { ContextOptions } from "../core/base/context.ts";
 export type { Output } from "../core/base/output.ts";
 export type { Prompter } from "../core/base/prompt.ts";
-export type { JsonObject, JsonValue } from "../core/base/python_repr.ts";
+export type { JsonObject, JsonValue } from "../core/base/json_value.ts";
 export { ApiParamError, ConfigurationError, DwsError, LineageError } from "../core/base/errors.ts";

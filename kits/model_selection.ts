@@ -20,7 +20,7 @@ import { ApiParamError } from "../core/base/errors.ts";
 import { InternalError } from "../core/base/errors.ts";
 import { LineageBuilder, ResultsLineage } from "../core/lineage/builder.ts";
 import { writeFileAtomic } from "../core/base/atomic_write.ts";
-import type { JsonObject, JsonValue } from "../core/base/python_repr.ts";
+import type { JsonObject, JsonValue } from "../core/base/json_value.ts";
 import type { Dataset } from "./dataset.ts";
 import {
   accuracyScore,
@@ -36,7 +36,8 @@ import {
   uniqueLabels,
 } from "./metrics.ts";
 import type { Predictor } from "./predictor.ts";
-import { isMatrixLike, type Label, metricsToJson, numSamples, toRows, toVector, typeName } from "./wrapper_utils.ts";
+import { isMatrixLike, type Label, numSamples, toRows, toVector, typeName } from "./arrays.ts";
+import { metricsToJson } from "./model_state.ts";
 
 // ---------------------------------------------------------------------------------------------
 // numpy's legacy RandomState (MT19937)

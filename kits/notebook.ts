@@ -29,16 +29,23 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
-import { getResourceInfo, takeSnapshot } from "../core/workspace/api.ts";
+import { getResourceInfo } from "../core/workspace/resource_info.ts";
+import { takeSnapshot } from "../core/commands/snapshot.ts";
 import { type ContextOptions, createContext } from "../core/base/context.ts";
 import { ConfigurationError, DwsError } from "../core/base/errors.ts";
-import { getSnapshotHistory } from "../core/report/history.ts";
-import { cellCss, checkStyleOptions, historyCellStyles, type HistoryStyleOptions } from "../core/report/history_style.ts";
+import { snapshotHistory } from "../core/report/history.ts";
+import {
+  cellCss,
+  checkStyleOptions,
+  historyCellStyles,
+  type HistoryStyleOptions,
+} from "../core/report/history_style.ts";
 import { LineageBuilder } from "../core/lineage/builder.ts";
-import { writeLineageGraph } from "../core/lineage/graph.ts";
+import { writeLineageGraph } from "../core/report/lineage_graph.ts";
 import { escapeXml } from "../core/draw/lineage_svg.ts";
 import { memoryOutput } from "../core/base/output.ts";
-import { type JsonValue, pythonRepr, pythonStr } from "../core/base/python_repr.ts";
+import { pythonRepr, pythonStr } from "../core/base/python_repr.ts";
+import { type JsonValue } from "../core/base/json_value.ts";
 import { formatLineageTable, lineageTableRows } from "../core/report/lineage_table.ts";
 import { lineageStoreAsOf } from "../core/lineage/scope.ts";
 import { findResults, formatResults, resultsSections } from "../core/report/results.ts";
@@ -381,7 +388,7 @@ function historyOutput(options: DwsHistoryOptions): NotebookOutput {
   checkStyleOptions(options);
   const wsDir = workspaceDirOf(options);
   const maxCount = options.maxCount ?? (options.tail ? 10 : undefined);
-  const history = getSnapshotHistory(wsDir, { maxCount, reverse: options.tail });
+  const history = snapshotHistory(wsDir, { maxCount, reverse: options.tail });
   let baselineMetrics: Record<string, JsonValue> | null | undefined;
   if (options.baseline !== undefined) {
     try {

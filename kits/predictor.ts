@@ -30,16 +30,10 @@ import { readFileSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import type { ContextOptions } from "../core/base/context.ts";
 import { ApiParamError } from "../core/base/errors.ts";
-import type { JsonObject, JsonValue } from "../core/base/python_repr.ts";
+import type { JsonObject, JsonValue } from "../core/base/json_value.ts";
 import { type MetricsClass, metricsClass, type MetricsName } from "./metrics.ts";
-import {
-  type LabelsLike,
-  metricsToJson,
-  ModelState,
-  numSamples,
-  type ResourceSpec,
-  typeName,
-} from "./wrapper_utils.ts";
+import { type LabelsLike, numSamples, typeName } from "./arrays.ts";
+import { metricsToJson, ModelState, type ResourceSpec } from "./model_state.ts";
 
 /**
  * What {@link LineagePredictor} can wrap: `train(X, y)` or `fit(X, y)` (may

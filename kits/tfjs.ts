@@ -46,11 +46,13 @@ import process from "node:process";
 import { type ContextOptions, createContext } from "../core/base/context.ts";
 import { ApiParamError } from "../core/base/errors.ts";
 import type { Output } from "../core/base/output.ts";
-import type { JsonObject, JsonValue } from "../core/base/python_repr.ts";
+import type { JsonObject, JsonValue } from "../core/base/json_value.ts";
 import { hashAsConsumed } from "./stream_hash.ts";
 import { CheckpointConfig, type CheckpointConfigOptions, DwsModelCheckpoint } from "./tfjs_checkpoint.ts";
 import type { ModelFileIO } from "./tfjs_io.ts";
-import { hashData, type HashSink, ModelState, type ResourceSpec, typeName } from "./wrapper_utils.ts";
+import { typeName } from "./arrays.ts";
+import { hashData, type HashSink } from "./data_hash.ts";
+import { ModelState, type ResourceSpec } from "./model_state.ts";
 
 export {
   CheckpointConfig,

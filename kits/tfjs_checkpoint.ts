@@ -26,7 +26,7 @@ import { type ContextOptions, createContext } from "../core/base/context.ts";
 import { ApiParamError, ConfigurationError } from "../core/base/errors.ts";
 import type { Output } from "../core/base/output.ts";
 import { type ModelFileIO, modelFileIO } from "./tfjs_io.ts";
-import { ModelState, type ResourceSpec } from "./wrapper_utils.ts";
+import { ModelState, type ResourceSpec } from "./model_state.ts";
 
 /** How a monitored value is judged: smaller or larger is better, or guessed from its name. */
 export type CheckpointMode = "auto" | "min" | "max";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type AddOptions, chooseResourceName, chooseRole, registerResource } from "../core/commands/add.ts";
 import { writeFileAtomic } from "../core/base/atomic_write.ts";
@@ -27,16 +27,21 @@ export function apiHashFile(wsDir: string, name: string): string {
 
 /**
  * Record the hash of the data an api-resource currently stands for (kits
- * call this as they consume the data).
+ * call this as they consume the data); `comment` goes to `comment.txt`,
+ * which is removed when there is none.
  *
  * @example
  * ```ts
  * writeApiResourceHash("/ws", "source-data-api", "3f7a...");
  * ```
  */
-export function writeApiResourceHash(wsDir: string, name: string, hash: string): void {
-  mkdirSync(join(wsDir, apiScratchDir(name)), { recursive: true });
+export function writeApiResourceHash(wsDir: string, name: string, hash: string, comment?: string): void {
+  const dir = join(wsDir, apiScratchDir(name));
+  mkdirSync(dir, { recursive: true });
   writeFileAtomic(apiHashFile(wsDir, name), hash + "\n");
+  const commentFile = join(dir, "comment.txt");
+  if (comment !== undefined) writeFileAtomic(commentFile, comment + "\n");
+  else rmSync(commentFile, { force: true });
 }
 
 /** The recorded hash, or undefined when none was written. */
@@ -75,6 +80,7 @@ export const apiResourceType: ResourceType = {
       params: entry,
       localParams,
       snapshots: snapshotOps(ws, entry.name),
+      recordDataHash: (hash, comment) => writeApiResourceHash(ws.dir, entry.name, hash, comment),
     };
   },
   cloneLocal(ws, entry) {

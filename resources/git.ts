@@ -9,19 +9,20 @@ import { basename, isAbsolute, join, resolve } from "node:path";
 import {
   type AddOptions,
   checkExportImported,
-  checkImportedLineage,
   checkPathConflicts,
   chooseResourceName,
   chooseRole,
   registerResource,
   suggestResourceName,
 } from "../core/commands/add.ts";
+import { checkImportedLineage } from "../core/lineage/imported.ts";
 import { ConfigurationError } from "../core/base/errors.ts";
 import { localFileAccess } from "../core/workspace/file_access.ts";
 import {
   branchExists,
   commitChanges,
   commitExists,
+  commitPath,
   currentBranch,
   git,
   gitConfigGet,
@@ -37,11 +38,18 @@ import { checkNoGitFat, cloneRepo, pullRepo, pushRepo } from "../core/git/sync.t
 import { writeFileAtomic } from "../core/base/atomic_write.ts";
 import { addGitignoreEntry } from "../core/models/gitignore.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
-import { boolType, exportParam, importedParam, type ParamDef, relativePathType, stringType } from "../core/workspace/params.ts";
+import {
+  boolType,
+  exportParam,
+  importedParam,
+  type ParamDef,
+  relativePathType,
+  stringType,
+} from "../core/workspace/params.ts";
 import { isInside, relativePosix } from "../core/base/paths.ts";
 import { registerResourceType } from "../core/workspace/resource_registry.ts";
 import type { Resource, ResourceType, SnapshotOps, SyncOps, WorkspaceHandle } from "../core/workspace/resource.ts";
-import type { JsonObject } from "../core/base/python_repr.ts";
+import type { JsonObject } from "../core/base/json_value.ts";
 import type { Workspace } from "../core/workspace/workspace.ts";
 import { addGitSubdirectoryResource } from "./git_subdirectory.ts";
 
@@ -114,6 +122,10 @@ export const gitType: ResourceType = {
       files: localPath ? localFileAccess(localPath, { ignore: [".git"] }) : undefined,
       snapshots: gitSnapshotOps(ws, entry, localPath),
       sync: gitSyncOps(ws, entry, localPath),
+      async commitFile(rel, message) {
+        if (!localPath || entry.read_only === true || !gitDirOf(localPath)) return;
+        await commitPath(ws.ctx, localPath, rel, message);
+      },
     };
   },
   async cloneLocal(ws, entry) {

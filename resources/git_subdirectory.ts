@@ -16,14 +16,30 @@ import {
 } from "../core/commands/add.ts";
 import { ConfigurationError } from "../core/base/errors.ts";
 import { localFileAccess } from "../core/workspace/file_access.ts";
-import { commitExists, commitPath, git, gitDirOf, gitSucceeds, headCommit, isDirty, treeHashAt } from "../core/git/git.ts";
+import {
+  commitExists,
+  commitPath,
+  git,
+  gitDirOf,
+  gitSucceeds,
+  headCommit,
+  isDirty,
+  treeHashAt,
+} from "../core/git/git.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
 import { absolutePathType, exportParam, type ParamDef, relativePathType } from "../core/workspace/params.ts";
 import { isInside, relativePosix } from "../core/base/paths.ts";
 import { registerResourceType } from "../core/workspace/resource_registry.ts";
-import type { NewResource, Resource, ResourceType, SnapshotOps, SyncOps, WorkspaceHandle } from "../core/workspace/resource.ts";
+import type {
+  NewResource,
+  Resource,
+  ResourceType,
+  SnapshotOps,
+  SyncOps,
+  WorkspaceHandle,
+} from "../core/workspace/resource.ts";
 import { createRoleDirectory } from "../core/workspace/role_directory.ts";
-import type { JsonObject } from "../core/base/python_repr.ts";
+import type { JsonObject } from "../core/base/json_value.ts";
 import type { Workspace } from "../core/workspace/workspace.ts";
 
 const PARAMS: readonly ParamDef[] = [

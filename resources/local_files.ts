@@ -9,18 +9,25 @@ import { basename, join, resolve } from "node:path";
 import {
   type AddOptions,
   checkExportImported,
-  checkImportedLineage,
   checkPathConflicts,
   chooseResourceName,
   chooseRole,
   registerResource,
   suggestResourceName,
 } from "../core/commands/add.ts";
+import { checkImportedLineage } from "../core/lineage/imported.ts";
 import { ConfigurationError, UserAbort } from "../core/base/errors.ts";
 import { localFileAccess } from "../core/workspace/file_access.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
-import type { JsonObject } from "../core/base/python_repr.ts";
-import { absolutePathType, boolType, exportParam, importedParam, type ParamDef, stringType } from "../core/workspace/params.ts";
+import type { JsonObject } from "../core/base/json_value.ts";
+import {
+  absolutePathType,
+  boolType,
+  exportParam,
+  importedParam,
+  type ParamDef,
+  stringType,
+} from "../core/workspace/params.ts";
 import { registerResourceType } from "../core/workspace/resource_registry.ts";
 import { gitAdd, gitDirOf } from "../core/git/git.ts";
 import { applyFolderRestore, planFolderRestore } from "../core/store/folder_restore.ts";
@@ -33,6 +40,7 @@ import { createFolderFromSnapshot, newestStoredListing } from "../core/store/obj
 import type { Resource, ResourceType, SnapshotOps, WorkspaceHandle } from "../core/workspace/resource.ts";
 import { StatCache } from "../core/hash/stat_cache.ts";
 import type { Workspace } from "../core/workspace/workspace.ts";
+import { formatBytes, throttledProgress } from "../core/base/output.ts";
 
 const PARAMS: readonly ParamDef[] = [
   {
@@ -220,16 +228,13 @@ export function hashTreeSnapshotOps(
         const s = store();
         let stored = 0;
         let storedBytes = 0;
-        let last = 0;
+        const show = throttledProgress(ctx.output);
         for (const f of t.listing.files) {
           if (s.putFile(t.sources!.get(f.path)!, { key: f.sha1 }) !== "present") {
             stored++;
             storedBytes += f.size;
           }
-          if (Date.now() - last > 200) {
-            last = Date.now();
-            ctx.output.progress(`Storing ${entry.name}: ${stored} new objects, ${(storedBytes / 1e6).toFixed(1)} MB`);
-          }
+          show(() => `Storing ${entry.name}: ${stored} new objects, ${formatBytes(storedBytes)}`);
         }
         ctx.output.progress(undefined);
         restoreHash = s.putBytes(serializeFileListing(t.listing));

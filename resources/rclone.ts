@@ -13,20 +13,20 @@ import process from "node:process";
 import {
   type AddOptions,
   checkExportImported,
-  checkImportedLineage,
   checkPathConflicts,
   chooseResourceName,
   chooseRole,
   registerResource,
   suggestResourceName,
 } from "../core/commands/add.ts";
+import { checkImportedLineage } from "../core/lineage/imported.ts";
 import type { Context } from "../core/base/context.ts";
 import { ConfigurationError, RCloneException, SubprocessError } from "../core/base/errors.ts";
 import { localFileAccess } from "../core/workspace/file_access.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
 import { createFolderFromSnapshot } from "../core/store/object_sync.ts";
 import { boolType, enumType, type ParamDef, type ParamType, stringType } from "../core/workspace/params.ts";
-import type { JsonObject } from "../core/base/python_repr.ts";
+import type { JsonObject } from "../core/base/json_value.ts";
 import { registerResourceType } from "../core/workspace/resource_registry.ts";
 import type { Resource, ResourceType, SyncOps, WorkspaceHandle } from "../core/workspace/resource.ts";
 import { runProgram } from "../core/base/subprocess.ts";

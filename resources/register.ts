@@ -9,7 +9,11 @@ import { registerObjectRemoteBackend } from "../core/workspace/remote_backend.ts
 import { registerLazyResourceType } from "../core/workspace/resource_registry.ts";
 
 registerLazyResourceType("git", async () => (await import("./git.ts")).gitType);
-registerLazyResourceType("git-subdirectory", async () => (await import("./git_subdirectory.ts")).gitSubdirectoryType);
+registerLazyResourceType(
+  "git-subdirectory",
+  async () => (await import("./git_subdirectory.ts")).gitSubdirectoryType,
+  { workspaceFolders: true },
+);
 registerLazyResourceType("file", async () => (await import("./local_files.ts")).localFilesType);
 registerLazyResourceType("rclone", async () => (await import("./rclone.ts")).rcloneType);
 registerLazyResourceType("api-resource", async () => (await import("./api_resource.ts")).apiResourceType);
@@ -20,7 +24,8 @@ registerObjectRemoteBackend({
   name: "s3",
   form: "s3://bucket/prefix",
   claims: (location) => /^s3:\/\//i.test(location),
-  problem: (location) => /^s3:\/\/[^/]+/i.test(location) ? undefined : `'${location}' names no bucket (s3://bucket/prefix)`,
+  problem: (location) =>
+    /^s3:\/\/[^/]+/i.test(location) ? undefined : `'${location}' names no bucket (s3://bucket/prefix)`,
   open: async (location, options) => (await import("./object_remote_s3.ts")).s3Backend(location, options),
 });
 registerObjectRemoteBackend({

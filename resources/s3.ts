@@ -28,14 +28,20 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { type AddOptions, chooseResourceName, chooseRole, registerResource, suggestResourceName } from "../core/commands/add.ts";
+import {
+  type AddOptions,
+  chooseResourceName,
+  chooseRole,
+  registerResource,
+  suggestResourceName,
+} from "../core/commands/add.ts";
 import { writeFileAtomic } from "../core/base/atomic_write.ts";
 import { ConfigurationError, NotSupportedError, PathError } from "../core/base/errors.ts";
 import { addGitignoreEntry } from "../core/models/gitignore.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
 import { isFullHash, parseRole, type Role } from "../core/base/names.ts";
 import { type ParamDef, type ParamType, stringType } from "../core/workspace/params.ts";
-import type { JsonObject, JsonValue } from "../core/base/python_repr.ts";
+import type { JsonObject, JsonValue } from "../core/base/json_value.ts";
 import type {
   FileAccess,
   Resource,

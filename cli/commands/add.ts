@@ -3,21 +3,16 @@
  *
  * @module
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import process from "node:process";
 import { parseRole } from "../../core/base/names.ts";
 import { withWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
+import { fromParser } from "../option_parsers.ts";
 
 const ROLE_HELP = "role of the resource: source-data, intermediate-data, code, results (or s, i, c, r)";
 
-function roleArg(text: string): string {
-  try {
-    return parseRole(text);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-}
+const roleArg = fromParser(parseRole);
 
 function common(cmd: Command): Command {
   return cmd

@@ -21,7 +21,15 @@ async function writeProgram(ctx: Context, dest: string): Promise<void> {
     return;
   }
   const root = join(dirname(self), "..", "..");
-  await runProgram(ctx, [process.execPath, "bundle", "--platform", "deno", "--output", dest, join(root, "cli", "main.ts")], {
+  await runProgram(ctx, [
+    process.execPath,
+    "bundle",
+    "--platform",
+    "deno",
+    "--output",
+    dest,
+    join(root, "cli", "main.ts"),
+  ], {
     cwd: root,
   });
 }

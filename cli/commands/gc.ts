@@ -3,21 +3,17 @@
  *
  * @module
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { withWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
-
-function count(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number");
-  return n;
-}
+import { formatBytes } from "../../core/base/output.ts";
+import { wholeNumber } from "../option_parsers.ts";
 
 /** The `gc` command. */
 export function gcCommand(): Command {
   return new Command("gc")
     .description("Remove objects of the object store that no snapshot needs.")
-    .option("--keep-last <n>", "keep only the newest N snapshots' objects (older ones go once pushed)", count)
+    .option("--keep-last <n>", "keep only the newest N snapshots' objects (older ones go once pushed)", wholeNumber(0))
     .option("--dry-run", "report what would be removed, remove nothing")
     .option(...WORKSPACE_DIR_OPTION)
     .action(async (opts, cmd: Command) => {
@@ -34,7 +30,7 @@ export function gcCommand(): Command {
       });
       const verb = opts.dryRun ? "Would remove" : "Removed";
       ctx.output.info(
-        `${verb} ${r.removed} object(s), ${(r.bytes / 1e6).toFixed(1)} MB; kept ${r.kept}` +
+        `${verb} ${r.removed} object(s), ${formatBytes(r.bytes)}; kept ${r.kept}` +
           (r.keptUnpushed ? ` (+${r.keptUnpushed} of older snapshots, not pushed yet)` : ""),
       );
     });

@@ -3,19 +3,14 @@
  *
  * @module
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import process from "node:process";
 import { UsageError } from "../../core/base/errors.ts";
 import { initWorkspace, parseRoleList } from "../../core/commands/init.ts";
 import { contextFor } from "../context.ts";
+import { commaList, fromParser } from "../option_parsers.ts";
 
-function roleList(text: string) {
-  try {
-    return parseRoleList(text);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-}
+const roleList = fromParser(parseRoleList);
 
 /** The `init` command. */
 export function initCommand(): Command {
@@ -44,7 +39,7 @@ export function initCommand(): Command {
         createResources: opts.createResources,
         scratchDirectory: opts.scratchDirectory,
         gitFatRemote: opts.gitFatRemote,
-        gitLfsAttributes: opts.gitLfsAttributes?.split(",").map((s: string) => s.trim()).filter((s: string) => s),
+        gitLfsAttributes: opts.gitLfsAttributes && commaList(opts.gitLfsAttributes),
       });
     });
 }

@@ -6,18 +6,13 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { isValidHostname } from "../../core/base/names.ts";
 import { openWorkspace } from "../../core/workspace/workspace.ts";
+import { wholeNumber } from "../option_parsers.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 /** A `--snapshot` value: a tag or hash (1.6 checks it with the hostname rule). */
 export function snapshotArg(text: string): string {
   if (!isValidHostname(text)) throw new InvalidArgumentError("expected a snapshot tag or hash");
   return text;
-}
-
-function pixels(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of pixels");
-  return n;
 }
 
 /** The `lineage` command group. */
@@ -32,11 +27,11 @@ export function lineageCommand(): Command {
       .option("--resource <name>", "the resource (default: the first results resource)")
       .option("--snapshot <tag-or-hash>", "the lineage as of this snapshot (default: the current state)", snapshotArg)
       .addOption(new Option("--format <format>", "html or dot").choices(["html", "dot"]).default("html"))
-      .option("--width <px>", "width of the drawing in the HTML page", pixels, 1024)
-      .option("--height <px>", "height of the drawing in the HTML page", pixels, 800)
+      .option("--width <px>", "width of the drawing in the HTML page", wholeNumber(1, "pixels"), 1024)
+      .option("--height <px>", "height of the drawing in the HTML page", wholeNumber(1, "pixels"), 800)
       .option(...WORKSPACE_DIR_OPTION)
       .action(async (output: string, opts, cmd: Command) => {
-        const { writeLineageGraph } = await import("../../core/lineage/graph.ts");
+        const { writeLineageGraph } = await import("../../core/report/lineage_graph.ts");
         const ctx = contextFor(cmd);
         const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
         writeLineageGraph(ws, output, {

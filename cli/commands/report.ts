@@ -4,12 +4,13 @@
  * @module
  */
 import process from "node:process";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { statusReport } from "../../core/report/status.ts";
 import { openWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 import { printLines } from "../print.ts";
 import { snapshotArg } from "./lineage.ts";
+import { commaList, wholeNumber } from "../option_parsers.ts";
 
 async function printStatus(cmd: Command, history?: { limit?: number }): Promise<void> {
   const ctx = contextFor(cmd);
@@ -19,16 +20,6 @@ async function printStatus(cmd: Command, history?: { limit?: number }): Promise<
     const { historyReport } = await import("../../core/report/history.ts");
     printLines(ctx, ["", "", ...historyReport(ws.dir, history)]);
   }
-}
-
-function names(text: string): string[] {
-  return text.split(",").map((n) => n.trim()).filter((n) => n);
-}
-
-function positiveInt(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
-  return n;
 }
 
 /** The `report` command group. */
@@ -45,15 +36,19 @@ export function reportCommand(): Command {
   report.addCommand(
     new Command("history")
       .description("Show the history of snapshots, newest first, with their metrics.")
-      .option("--limit <n>", "show at most this many snapshots", positiveInt)
+      .option("--limit <n>", "show at most this many snapshots", wholeNumber(1))
       .option(
         "--baseline <tag-or-hash>",
         "colour metrics green (better), red (worse) or bold (within 0.5%) against this snapshot's",
         snapshotArg,
       )
       .option("--heatmap", "colour each metric column as a heatmap (7 quantile bins)")
-      .option("--maximize-metrics <names>", "comma-separated metrics where larger is better (besides accuracy)", names)
-      .option("--minimize-metrics <names>", "comma-separated metrics where smaller is better (besides loss)", names)
+      .option(
+        "--maximize-metrics <names>",
+        "comma-separated metrics where larger is better (besides accuracy)",
+        commaList,
+      )
+      .option("--minimize-metrics <names>", "comma-separated metrics where smaller is better (besides loss)", commaList)
       .option("--color", "colour even when the output is not a terminal (default: on a terminal, unless NO_COLOR)")
       .option(...WORKSPACE_DIR_OPTION)
       .action(async (opts, cmd: Command) => {
@@ -126,7 +121,7 @@ export function statusCommand(): Command {
   return new Command("status")
     .description("Deprecated: use 'dws report status' and 'dws report history'.")
     .option("--history", "also show the history of snapshots")
-    .option("--limit <n>", "with --history: show at most this many snapshots", positiveInt)
+    .option("--limit <n>", "with --history: show at most this many snapshots", wholeNumber(1))
     .option(...WORKSPACE_DIR_OPTION)
     .action((opts, cmd: Command) => {
       contextFor(cmd).output.warn(

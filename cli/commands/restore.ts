@@ -4,25 +4,22 @@
  * @module
  */
 import { Command } from "commander";
-import { UsageError } from "../../core/base/errors.ts";
 import { openWorkspace, withWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 import { printLines } from "../print.ts";
-
-const nameList = (s: string) => s.split(",").map((x) => x.trim()).filter((x) => x);
+import { commaList } from "../option_parsers.ts";
 
 /** The `restore` command. */
 export function restoreCommand(): Command {
   return new Command("restore")
     .description("Restore the workspace's resources to an earlier snapshot (results are left as they are).")
     .argument("<tag-or-hash>", "the snapshot: a tag, a hash or a unique hash prefix")
-    .option("--only <names>", "restore only these resources (comma list; implies --strict)", nameList)
-    .option("--leave <names>", "restore everything but these resources (comma list)", nameList)
+    .option("--only <names>", "restore only these resources (comma list; implies --strict)", commaList)
+    .option("--leave <names>", "restore everything but these resources (comma list)", commaList)
     .option("--strict", "fail instead of skipping resources that cannot be restored")
     .option(...WORKSPACE_DIR_OPTION)
     .action(async (tagOrHash: string, opts, cmd: Command) => {
       const { restoreWorkspace } = await import("../../core/commands/restore.ts");
-      if (opts.only && opts.leave) throw new UsageError("error: use either --only or --leave, not both");
       const ctx = contextFor(cmd);
       await withWorkspace(ctx, (ws) => restoreWorkspace(ws, tagOrHash, opts), {
         workspaceDir: globalOptions(cmd).workspaceDir,

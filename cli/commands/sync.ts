@@ -5,23 +5,19 @@
  */
 import { Command } from "commander";
 import process from "node:process";
-import { UsageError } from "../../core/base/errors.ts";
 import type { SyncSelection } from "../../core/workspace/selection.ts";
 import { withWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
-
-const nameList = (s: string) => s.split(",").map((x) => x.trim()).filter((x) => x);
+import { commaList } from "../option_parsers.ts";
 
 function selection(opts: { only?: string[]; skip?: string[]; onlyWorkspace?: boolean }): SyncSelection {
-  const given = [opts.only, opts.skip, opts.onlyWorkspace].filter((x) => x !== undefined && x !== false);
-  if (given.length > 1) throw new UsageError("error: use at most one of --only, --skip and --only-workspace");
   return { only: opts.only, skip: opts.skip, onlyWorkspace: opts.onlyWorkspace };
 }
 
 function withSelection(cmd: Command): Command {
   return cmd
-    .option("--only <names>", "only these resources (comma list)", nameList)
-    .option("--skip <names>", "all resources but these (comma list)", nameList)
+    .option("--only <names>", "only these resources (comma list)", commaList)
+    .option("--skip <names>", "all resources but these (comma list)", commaList)
     .option("--only-workspace", "only the workspace repository, no resources")
     .option(...WORKSPACE_DIR_OPTION);
 }
@@ -31,7 +27,7 @@ export function publishCommand(): Command {
   return new Command("publish")
     .description("Set the workspace's origin remote (an empty git repository) and push to it.")
     .argument("<remote>", "URL of the remote repository")
-    .option("--skip <names>", "resources not to push (comma list)", nameList)
+    .option("--skip <names>", "resources not to push (comma list)", commaList)
     .option(...WORKSPACE_DIR_OPTION)
     .action(async (remote: string, opts, cmd: Command) => {
       const { publishWorkspace } = await import("../../core/commands/push.ts");

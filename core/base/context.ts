@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { libraryOptionName, type OptionNamer } from "./errors.ts";
 import { consoleOutput, type Output } from "./output.ts";
 import { batchPrompter, type Prompter } from "./prompt.ts";
 
@@ -17,6 +18,8 @@ export interface Context {
   readonly output: Output;
   /** Who answers questions (never used in batch mode). */
   readonly prompter: Prompter;
+  /** How messages name an option: as the library (`outputs`) or as the command line's flag (`--output`). */
+  readonly option: OptionNamer;
 }
 
 /** Options of {@link createContext}; every field has a library-friendly default. */
@@ -29,6 +32,8 @@ export interface ContextOptions {
   output?: Output;
   /** Who answers questions when not in batch mode. */
   prompter?: Prompter;
+  /** How messages name an option; default: its library name. */
+  option?: OptionNamer;
 }
 
 /**
@@ -47,5 +52,6 @@ export function createContext(options: ContextOptions = {}): Context {
     verbose,
     output: options.output ?? consoleOutput({ verbose, progress: !batch }),
     prompter: batch ? batchPrompter : options.prompter ?? batchPrompter,
+    option: options.option ?? libraryOptionName,
   };
 }

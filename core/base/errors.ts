@@ -8,18 +8,45 @@
  * @module
  */
 
+/**
+ * How a message names an option: the library names it as in its options
+ * objects (`only`), the command line by its flag (`--only`).
+ */
+export type OptionNamer = (option: string) => string;
+
+/**
+ * A message that names options, e.g.
+ * `(o) => \`Use either ${o("only")} or ${o("leave")}, not both\``: core names
+ * the concept, the command line shows its flags.
+ */
+export type OptionMessage = (option: OptionNamer) => string;
+
+/** The library's way of naming an option: its plain name. */
+export function libraryOptionName(option: string): string {
+  return option;
+}
+
 /** Base class of every error dws raises on purpose. */
 export class DwsError extends Error {
   /** Exit code of the `dws` command when this error ends it. */
   readonly exitCode: number = 1;
-  /** Create the error with its user-facing message. */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+  readonly #render?: OptionMessage;
+  /**
+   * Create the error with its user-facing message; a message that names
+   * options is a function of how options are named.
+   */
+  constructor(message: string | OptionMessage, options?: ErrorOptions) {
+    super(typeof message === "string" ? message : message(libraryOptionName), options);
     this.name = new.target.name;
+    if (typeof message !== "string") this.#render = message;
   }
-  /** The line printed to stderr by the command line. */
-  userMessage(): string {
-    return this.message;
+  /** The message, naming options with `option`. */
+  messageWith(option: OptionNamer): string {
+    return this.#render ? this.#render(option) : this.message;
+  }
+  /** The line printed to stderr; the command line passes its flag names as `option`. */
+  userMessage(option: OptionNamer = libraryOptionName): string {
+    return this.messageWith(option);
   }
 }
 
@@ -33,8 +60,8 @@ export class DwsError extends Error {
  */
 export class ConfigurationError extends DwsError {
   /** The line printed to stderr by the command line. */
-  override userMessage(): string {
-    return `Configuration error: ${this.message}`;
+  override userMessage(option: OptionNamer = libraryOptionName): string {
+    return `Configuration error: ${this.messageWith(option)}`;
   }
 }
 
@@ -70,22 +97,39 @@ export class UserAbort extends DwsError {
   }
 }
 
-/** Input from the user is needed but `--batch` forbids asking. */
+/** Input from the user is needed but batch mode forbids asking. */
 export class BatchModeError extends DwsError {
-  /** What input was needed, e.g. `--role`. */
+  /** What input was needed: a question, or an option (see `option`). */
   readonly what: string;
-  /** Create the error for the input `what` (e.g. `--role`). */
-  constructor(what: string) {
-    super(`Running in --batch mode, but user input required for ${what}`);
+  /**
+   * Create the error for the input `what`; with `{ option: true }`, `what`
+   * names an option (`role`), shown by the command line as its flag.
+   */
+  constructor(what: string, options: { option?: boolean } = {}) {
+    super((o) => `Running in ${o("batch")} mode, but user input required for ${options.option ? o(what) : what}`);
     this.what = what;
+  }
+}
+
+/** A question was asked but there is no input left to answer it (standard input ended). */
+export class NoInputError extends DwsError {
+  /** The question. */
+  readonly question: string;
+  /** Create the error for `question`. */
+  constructor(question: string) {
+    const q = question.trim().replace(/[:?]?\s*(\[[^\]]*\])?\s*$/, "");
+    super((o) =>
+      `No input to answer '${q}' (standard input ended); ${o("batch")} answers every question with its default`
+    );
+    this.question = question;
   }
 }
 
 /** A bug in dws itself. */
 export class InternalError extends DwsError {
   /** The line printed to stderr by the command line. */
-  override userMessage(): string {
-    return `Aborting due to internal error: ${this.message}`;
+  override userMessage(option: OptionNamer = libraryOptionName): string {
+    return `Aborting due to internal error: ${this.messageWith(option)}`;
   }
 }
 

@@ -76,3 +76,15 @@ export function parseRole(s: string): Role {
   }
   return r;
 }
+
+/**
+ * The items of a comma list, trimmed, empty ones dropped.
+ *
+ * @example
+ * ```ts
+ * splitList("code, results,,"); // ["code", "results"]
+ * ```
+ */
+export function splitList(text: string): string[] {
+  return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}

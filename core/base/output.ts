@@ -88,3 +88,41 @@ export function memoryOutput(options: ConsoleOutputOptions = {}): MemoryOutput {
     debug: (message) => void lines.push({ level: "debug", message }),
   };
 }
+
+/**
+ * A byte count as people read it, in decimal units.
+ *
+ * @example
+ * ```ts
+ * formatBytes(1_234_567); // "1.2 MB"
+ * formatBytes(999); // "999 B"
+ * ```
+ */
+export function formatBytes(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} KB`;
+  return `${n} B`;
+}
+
+/**
+ * A progress line for a loop: the returned function redraws `line()` on
+ * `output` at most every `intervalMs`, so calling it per item costs almost
+ * nothing; `line` is only evaluated when drawn.
+ *
+ * @example
+ * ```ts
+ * const show = throttledProgress(ctx.output);
+ * for (const f of files) { copy(f); show(() => `Copied ${++n} files`); }
+ * ctx.output.progress(undefined);
+ * ```
+ */
+export function throttledProgress(output: Output, intervalMs = 200): (line: () => string) => void {
+  let last = 0;
+  return (line) => {
+    const now = Date.now();
+    if (now - last < intervalMs) return;
+    last = now;
+    output.progress(line());
+  };
+}

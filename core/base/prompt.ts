@@ -5,7 +5,7 @@
  * @module
  */
 import process from "node:process";
-import { BatchModeError } from "./errors.ts";
+import { BatchModeError, NoInputError } from "./errors.ts";
 
 /** Asks the user questions on the terminal. */
 export interface Prompter {
@@ -74,7 +74,7 @@ export function stdinPrompter(): Prompter {
     const line = await readLine();
     if (line === undefined) {
       process.stdout.write("\n");
-      throw new BatchModeError(`${what} (standard input ended)`);
+      throw new NoInputError(what);
     }
     return line.trim();
   };

@@ -6,9 +6,10 @@
  * @module
  */
 import { ConfigurationError } from "./errors.ts";
-import { type JsonValue, pythonNumber } from "./python_repr.ts";
+import { pythonNumber } from "./python_repr.ts";
+import { type JsonValue } from "./json_value.ts";
 
-export type { JsonObject, JsonValue } from "./python_repr.ts";
+export type { JsonObject, JsonValue } from "./json_value.ts";
 
 const SHORT_ESCAPES: Record<string, string> = {
   '"': '\\"',

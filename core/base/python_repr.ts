@@ -4,18 +4,7 @@
  *
  * @module
  */
-
-/** A JSON value as stored in workspace metadata. */
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | JsonValue[]
-  | { [key: string]: JsonValue };
-
-/** A JSON object with keys in insertion order. */
-export type JsonObject = { [key: string]: JsonValue };
+import type { JsonValue } from "./json_value.ts";
 
 /**
  * Python's `repr()` of a float: shortest round-trip digits, exponent form

@@ -5,22 +5,17 @@
  *
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Context } from "../base/context.ts";
-import { BatchModeError, ConfigurationError, LineageError } from "../base/errors.ts";
-import { certsProvided, CURRENT_LINEAGE_DIR, LineageStore } from "../lineage/store.ts";
-import { parseExportedLineage } from "../models/lineage.ts";
+import { BatchModeError, ConfigurationError } from "../base/errors.ts";
 import { addGitignoreEntry } from "../models/gitignore.ts";
-import { isJsonObject } from "../models/json_shape.ts";
 import type { ResourceEntry } from "../models/resources_file.ts";
 import { parseRole, type Role, ROLES } from "../base/names.ts";
 import { isInside, relativePosix } from "../base/paths.ts";
-import { parsePythonJson } from "../base/python_json.ts";
-import type { JsonObject } from "../base/python_repr.ts";
+import type { JsonObject } from "../base/json_value.ts";
 import type { Resource } from "../workspace/resource.ts";
 import { writeFileAtomic } from "../base/atomic_write.ts";
 import type { Workspace } from "../workspace/workspace.ts";
+import { checkImportedLineage, importLineage } from "../lineage/imported.ts";
 
 /** Options every `add` variant accepts. */
 export interface AddOptions {
@@ -50,7 +45,7 @@ export async function chooseRole(
   let role: Role;
   if (options.role !== undefined) role = parseRole(options.role);
   else if (options.imported) role = "source-data";
-  else if (ctx.batch) throw new BatchModeError("--role");
+  else if (ctx.batch) throw new BatchModeError("role", { option: true });
   else {
     for (;;) {
       const answer = await ctx.prompter.ask(`Please enter a role for this resource, one of [${allowed.join("|")}]`);
@@ -70,15 +65,15 @@ export async function chooseRole(
 /** Check the `--export`/`--imported` rules for `role`. */
 export function checkExportImported(role: Role, options: AddOptions): void {
   if (options.export && options.imported) {
-    throw new ConfigurationError("A resource cannot be both --export and --imported; pick one");
+    throw new ConfigurationError((o) => `A resource cannot be both ${o("export")} and ${o("imported")}; pick one`);
   }
   if (options.export && (role === "source-data" || role === "code")) {
-    throw new ConfigurationError(
-      `--export is only for intermediate-data and results resources, not ${role}`,
+    throw new ConfigurationError((o) =>
+      `${o("export")} is only for intermediate-data and results resources, not ${role}`
     );
   }
   if (options.imported && role !== "source-data") {
-    throw new ConfigurationError(`--imported resources must have the role source-data, not ${role}`);
+    throw new ConfigurationError((o) => `${o("imported")} resources must have the role source-data, not ${role}`);
   }
 }
 
@@ -110,8 +105,8 @@ export async function chooseResourceName(
       throw new ConfigurationError(`Invalid resource name '${options.name}': no spaces, '/' or ':' allowed`);
     }
     if (ws.findResource(options.name)) {
-      throw new ConfigurationError(
-        `A resource with the name '${options.name}' already exists in this workspace; pick another with --name`,
+      throw new ConfigurationError((o) =>
+        `A resource with the name '${options.name}' already exists in this workspace; pick another with ${o("name")}`
       );
     }
     return options.name;
@@ -140,51 +135,12 @@ export function checkPathConflicts(ws: Workspace, path: string): void {
   }
 }
 
-/**
- * For `--imported`: the `lineage.json` exported by the other workspace must
- * be at the root of the resource and name the same resource.
- */
-export function checkImportedLineage(path: string, name: string): JsonObject {
-  const file = join(path, "lineage.json");
-  if (!existsSync(file)) {
-    throw new ConfigurationError(
-      `${file} is missing: an --imported resource must contain the lineage.json exported by its source workspace`,
-    );
-  }
-  const data = parsePythonJson(readFileSync(file, "utf8"), file);
-  if (!isJsonObject(data) || typeof data.resource_name !== "string") {
-    throw new ConfigurationError(`${file} is not an exported lineage file (no 'resource_name')`);
-  }
-  if (data.resource_name !== name) {
-    throw new ConfigurationError(
-      `${file} was exported for resource '${data.resource_name}', but this resource is named '${name}'; ` +
-        `add it with --name ${data.resource_name}`,
-    );
-  }
-  return data;
-}
-
 /** Options of {@link registerResource}. */
 export interface RegisterOptions {
   /** Local folder that gets a root `.gitignore` entry when inside the workspace. */
   ignorePath?: string;
   /** Folder whose exported `lineage.json` is imported (`--imported`). */
   importLineageFrom?: string;
-}
-
-/**
- * Import the lineage exported with a resource (its root `lineage.json`) as
- * the resource's current lineage.
- */
-export function importLineage(ws: Workspace, name: string, folder: string): void {
-  const file = join(folder, "lineage.json");
-  const exported = parseExportedLineage(readFileSync(file, "utf8"), file);
-  if (!exported.lineages.some((l) => certsProvided(l, name).length > 0)) {
-    throw new LineageError(`${file} has no lineage for resource '${name}'`);
-  }
-  const store = LineageStore.open(join(ws.dir, CURRENT_LINEAGE_DIR));
-  store.putImported(name, exported.lineages);
-  store.save();
 }
 
 /**
@@ -198,7 +154,7 @@ export async function registerResource(
 ): Promise<Resource> {
   if (options.importLineageFrom) checkImportedLineage(options.importLineageFrom, resource.entry.name);
   const added = await ws.addResource(resource.entry, resource.localParams);
-  if (options.importLineageFrom) importLineage(ws, resource.entry.name, options.importLineageFrom);
+  if (options.importLineageFrom) importLineage(ws.dir, resource.entry.name, options.importLineageFrom);
   if (options.ignorePath && isInside(options.ignorePath, ws.dir)) {
     const entry = `/${relativePosix(ws.dir, options.ignorePath)}/`;
     const current = ws.readFileOrEmpty(".gitignore");

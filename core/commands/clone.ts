@@ -15,7 +15,7 @@ import { checkoutRemoteBranch, cloneRepo } from "../git/sync.ts";
 import { writeLocalParams, writeResourceLocalParams } from "../workspace/metadata_store.ts";
 import { readWorkspaceMetadata } from "../workspace/metadata_store.ts";
 import { defaultHostname, findParam, validateParam, WORKSPACE_PARAMS } from "../workspace/params.ts";
-import type { JsonObject } from "../base/python_repr.ts";
+import type { JsonObject } from "../base/json_value.ts";
 import { fetchCurrentObjects } from "../store/object_sync.ts";
 import { cloneMissingResources } from "./pull.ts";
 import { DWS_DIR, isWorkspaceDir, Workspace } from "../workspace/workspace.ts";
@@ -86,9 +86,9 @@ export async function cloneWorkspace(ctx: Context, repository: string, options: 
     const scratchRel = md.config.globalParams.scratch_directory;
     if (typeof scratchRel !== "string") {
       if (ctx.batch) {
-        throw new ConfigurationError(
-          "Scratch directory was not within workspaces and we are running in batch mode; clone without --batch " +
-            "to give a scratch folder",
+        throw new ConfigurationError((o) =>
+          "Scratch directory was not within workspaces and we are running in batch mode; " +
+          `clone without ${o("batch")} to give a scratch folder`
         );
       }
       const answer = await ctx.prompter.ask(

@@ -5,8 +5,16 @@
  * @module
  */
 import { ConfigurationError } from "../base/errors.ts";
-import { findParam, type ParamDef, paramDefault, type ParamScope, parseParam, WORKSPACE_PARAMS } from "../workspace/params.ts";
-import { type JsonValue, pythonRepr } from "../base/python_repr.ts";
+import {
+  findParam,
+  type ParamDef,
+  paramDefault,
+  type ParamScope,
+  parseParam,
+  WORKSPACE_PARAMS,
+} from "../workspace/params.ts";
+import { pythonRepr } from "../base/python_repr.ts";
+import { type JsonValue } from "../base/json_value.ts";
 import type { Resource } from "../workspace/resource.ts";
 import { formatTable } from "../report/table.ts";
 import type { Workspace } from "../workspace/workspace.ts";

@@ -13,6 +13,7 @@ import { metadataPath } from "../models/snapshot_metadata.ts";
 import type { SnapshotMetadata } from "../models/snapshot_metadata.ts";
 import { findSnapshot, readAllSnapshotMetadata, readManifest } from "../snapshot/store.ts";
 import type { Workspace } from "../workspace/workspace.ts";
+import { type ApiOptions, withApiWorkspace } from "../workspace/workspace.ts";
 
 /** Options of {@link deleteWorkspaceSnapshot}. */
 export interface DeleteSnapshotOptions {
@@ -84,4 +85,20 @@ export async function deleteWorkspaceSnapshot(
   await ws.save(`Deleted snapshot ${name}`);
   ctx.output.info(`Successfully deleted snapshot ${name}.`);
   return md.hash;
+}
+
+/**
+ * Delete the snapshot `tagOrHash` (and its results folders unless
+ * `includeResources` is false); returns its hash.
+ *
+ * @example
+ * ```ts
+ * await deleteSnapshot("v1", { workspaceDir: "/ws" });
+ * ```
+ */
+export function deleteSnapshot(
+  tagOrHash: string,
+  options: ApiOptions & { includeResources?: boolean } = {},
+): Promise<string> {
+  return withApiWorkspace(options, "deleteSnapshot()", (ws) => deleteWorkspaceSnapshot(ws, tagOrHash, options));
 }

@@ -12,13 +12,18 @@ import { ConfigurationError, NotSupportedError } from "../base/errors.ts";
 import { commitChanges, currentBranch, git, gitAdd, gitConfigGet, isGitRepo } from "../git/git.ts";
 import { ensureGitLfs, trackWithLfs, usesGitLfs } from "../git/lfs.ts";
 import { withWorkspaceLock } from "../workspace/lock.ts";
-import { writeLocalParams, writeResourceLocalParams, writeResources, writeWorkspaceConfig } from "../workspace/metadata_store.ts";
+import {
+  writeLocalParams,
+  writeResourceLocalParams,
+  writeResources,
+  writeWorkspaceConfig,
+} from "../workspace/metadata_store.ts";
 import { addGitignoreEntry } from "../models/gitignore.ts";
-import { parseRole, type Role, ROLES } from "../base/names.ts";
+import { parseRole, type Role, ROLES, splitList } from "../base/names.ts";
 import { defaultHostname, findParam, validateParam, WORKSPACE_PARAMS } from "../workspace/params.ts";
 import { isInside, relativePosix } from "../base/paths.ts";
-import type { JsonObject } from "../base/python_repr.ts";
-import { getResourceType } from "../workspace/resource_registry.ts";
+import type { JsonObject } from "../base/json_value.ts";
+import { resourceTypeWith } from "../workspace/resource_registry.ts";
 import { createRoleDirectory } from "../workspace/role_directory.ts";
 import { DWS_DIR, Workspace } from "../workspace/workspace.ts";
 
@@ -53,7 +58,7 @@ export interface InitOptions {
  */
 export function parseRoleList(text: string): Role[] {
   if (text.trim() === "all") return [...ROLES];
-  const roles = text.split(",").map((s) => s.trim()).filter((s) => s).map(parseRole);
+  const roles = splitList(text).map(parseRole);
   return ROLES.filter((r) => roles.includes(r));
 }
 
@@ -109,7 +114,9 @@ export async function initWorkspace(ctx: Context, dir: string, options: InitOpti
     if (options.gitLfsAttributes?.length) {
       throw new ConfigurationError("Cannot use both git-fat and git-lfs in one workspace; pick git-lfs");
     }
-    throw new NotSupportedError("git-fat is not supported (it needs Python 2); use --git-lfs-attributes instead");
+    throw new NotSupportedError((o) =>
+      `git-fat is not supported (it needs Python 2); use ${o("gitLfsAttributes")} instead`
+    );
   }
   if (!existsSync(wsDir) || !statSync(wsDir).isDirectory()) {
     throw new ConfigurationError(`Directory ${wsDir} does not exist; create it first`);
@@ -200,7 +207,7 @@ async function initialize(
     const roles = options.createResources ?? [];
     if (roles.length) {
       ctx.output.info(`Will now create sub-directory resources for ${roles.join(", ")}`);
-      const type = await getResourceType("git-subdirectory");
+      const type = await resourceTypeWith("workspaceFolders");
       for (const role of roles) {
         const path = join(wsDir, role);
         if (ws.findResource(role)) throw new ConfigurationError(`A resource named '${role}' already exists`);

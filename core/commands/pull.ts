@@ -7,13 +7,13 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { importLineage } from "./add.ts";
+import { importLineage } from "../lineage/imported.ts";
 import { ConfigurationError } from "../base/errors.ts";
 import { gitConfigGet, isDirty } from "../git/git.ts";
 import { pullRepo } from "../git/sync.ts";
 import { CURRENT_LINEAGE_DIR, LineageStore } from "../lineage/store.ts";
 import { fetchCurrentObjects } from "../store/object_sync.ts";
-import { selectResources, type SyncSelection } from "../workspace/selection.ts";
+import { checkSelection, selectResources, type SyncSelection } from "../workspace/selection.ts";
 import { Workspace } from "../workspace/workspace.ts";
 
 /**
@@ -43,6 +43,7 @@ export async function cloneMissingResources(ws: Workspace, names: readonly strin
  */
 export async function pullWorkspace(ws: Workspace, selection: SyncSelection = {}): Promise<Workspace> {
   const { ctx } = ws;
+  checkSelection(selection);
   ctx.output.info("Syncing workspace");
   if (!(await gitConfigGet(ctx, ws.dir, "remote.origin.url"))) {
     throw new ConfigurationError("The workspace has no origin remote to pull from; set one with 'dws publish URL'");
@@ -80,7 +81,7 @@ export async function pullWorkspace(ws: Workspace, selection: SyncSelection = {}
     store.save();
     for (const r of toPull) {
       if (r.params.imported === true && r.localPath && existsSync(join(r.localPath, "lineage.json"))) {
-        importLineage(fresh, r.name, r.localPath);
+        importLineage(fresh.dir, r.name, r.localPath);
       }
     }
   }

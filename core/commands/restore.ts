@@ -4,11 +4,12 @@
  *
  * @module
  */
-import { ConfigurationError, UserAbort } from "../base/errors.ts";
+import { ConfigurationError, UsageError, UserAbort } from "../base/errors.ts";
 import { restoreLineage } from "../lineage/store.ts";
 import { fetchObjectsForRestore } from "../store/object_sync.ts";
 import { findSnapshot, readManifest } from "../snapshot/store.ts";
 import type { Workspace } from "../workspace/workspace.ts";
+import { type ApiOptions, withApiWorkspace } from "../workspace/workspace.ts";
 
 /** Options of {@link restoreWorkspace}. */
 export interface RestoreOptions {
@@ -35,7 +36,7 @@ export async function restoreWorkspace(
 ): Promise<number> {
   const { ctx } = ws;
   if (options.only && options.leave) {
-    throw new ConfigurationError("Use either --only or --leave, not both");
+    throw new UsageError((o) => `Use either ${o("only")} or ${o("leave")}, not both`);
   }
   const md = findSnapshot(ws.dir, tagOrHash);
   const manifest = readManifest(ws.dir, md.hash);
@@ -125,4 +126,19 @@ export async function restoreWorkspace(
   await ws.save(`Restore to ${md.hash}`);
   ctx.output.info(`Restored ${toRestore.length} resource(s) to snapshot ${md.hash.slice(0, 7)}.`);
   return toRestore.length;
+}
+
+/**
+ * Restore the snapshot `tagOrHash`; returns the number of resources restored.
+ *
+ * @example
+ * ```ts
+ * await restore("v1", { workspaceDir: "/ws", only: ["code"] });
+ * ```
+ */
+export function restore(
+  tagOrHash: string,
+  options: ApiOptions & { only?: string[]; leave?: string[]; strict?: boolean } = {},
+): Promise<number> {
+  return withApiWorkspace(options, "restore()", (ws) => restoreWorkspace(ws, tagOrHash, options));
 }

@@ -16,7 +16,7 @@ import { type ContextOptions, createContext } from "../base/context.ts";
 import { ConfigurationError, StepFailedError, UsageError } from "../base/errors.ts";
 import { type Lineage, LineageBuilder, refForPath } from "../lineage/builder.ts";
 import { formatRef, type StepLineage } from "../models/lineage.ts";
-import type { JsonObject } from "../base/python_repr.ts";
+import type { JsonObject } from "../base/json_value.ts";
 import { parsePythonJson } from "../base/python_json.ts";
 import { resolveWorkspaceDir, Workspace } from "../workspace/workspace.ts";
 
@@ -104,7 +104,7 @@ export function parseStepParams(pairs: readonly string[]): JsonObject {
   const out: JsonObject = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new UsageError(`error: --param expects NAME=VALUE, got '${pair}'`);
+    if (eq <= 0) throw new UsageError((o) => `error: ${o("params")} expects NAME=VALUE, got '${pair}'`);
     const value = pair.slice(eq + 1);
     try {
       out[pair.slice(0, eq)] = parsePythonJson(value, "--param");
@@ -214,7 +214,7 @@ export async function runStep(command: readonly string[], options: RunStepOption
   if (outputs.length) {
     ctx.output.info(`Step ${lineage.step.stepName} completed; recorded the lineage of ${outputs.join(", ")}`);
   } else {ctx.output.warn(
-      `WARNING: step ${lineage.step.stepName} has no outputs (see --output); no lineage was recorded`,
+      `WARNING: step ${lineage.step.stepName} has no outputs (see ${ctx.option("outputs")}); no lineage was recorded`,
     );}
   return { step: lineage.step };
 }

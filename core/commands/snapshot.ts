@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { writeFileAtomic } from "../base/atomic_write.ts";
-import { commitPath, git, gitDirOf, isTracked } from "../git/git.ts";
+import { git, gitDirOf, isTracked } from "../git/git.ts";
 import { checkNoGitFat } from "../git/sync.ts";
 import { CURRENT_LINEAGE_DIR, lineageForResource, LineageStore, snapshotLineage } from "../lineage/store.ts";
 import { serializeExportedLineage } from "../models/lineage.ts";
@@ -22,7 +22,7 @@ import { isoTimestamp, nowMicros, type SnapshotMetadata } from "../models/snapsh
 import { isJsonObject } from "../models/json_shape.ts";
 import { applyResultMoves, planResultsMove, resultMoves } from "../snapshot/results_move.ts";
 import { isFullHash, isShortHash, validateHostname } from "../base/names.ts";
-import type { JsonObject } from "../base/python_repr.ts";
+import type { JsonObject } from "../base/json_value.ts";
 import { parsePythonJson } from "../base/python_json.ts";
 import type { Resource, SnapshotHashes } from "../workspace/resource.ts";
 import { expandTemplate, templateRegexSource } from "../snapshot/results_template.ts";
@@ -41,6 +41,7 @@ import {
   writeSnapshotMetadata,
 } from "../snapshot/store.ts";
 import type { Workspace } from "../workspace/workspace.ts";
+import { type ApiOptions, withApiWorkspace } from "../workspace/workspace.ts";
 
 /** Options of {@link snapshotWorkspace}. */
 export interface SnapshotOptions {
@@ -296,9 +297,7 @@ async function writeLineageJson(ws: Workspace, r: Resource, store: LineageStore,
     file,
     serializeExportedLineage({ resourceName: r.name, complete: walk.warnings === 0, lineages: walk.lineages }),
   );
-  if (r.type.name === "git" && r.params.read_only !== true && gitDirOf(r.localPath)) {
-    await commitPath(ws.ctx, r.localPath, rel, `Added ${rel}`);
-  }
+  await r.commitFile?.(rel, `Added ${rel}`);
   return true;
 }
 
@@ -373,4 +372,17 @@ async function mergeIntoExisting(ws: Workspace, old: SnapshotMetadata, input: Me
       : `Have successfully taken snapshot of workspace, hash is ${old.hash}.`,
   );
   return { hash: old.hash, metadata, merged: true };
+}
+
+/**
+ * Take a snapshot; returns its hash.
+ *
+ * @example
+ * ```ts
+ * const hash = await takeSnapshot({ workspaceDir: "/ws", tag: "v1", message: "baseline" });
+ * ```
+ */
+export async function takeSnapshot(options: ApiOptions & { tag?: string; message?: string } = {}): Promise<string> {
+  const r = await withApiWorkspace(options, "takeSnapshot()", (ws) => snapshotWorkspace(ws, options));
+  return r.hash;
 }

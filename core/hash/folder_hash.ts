@@ -11,7 +11,7 @@ import { hashFiles, type HashJob } from "./pool.ts";
 import { sha1Hex } from "../base/hashing.ts";
 import type { FileListing, ListedFile } from "../models/file_listing.ts";
 import { type HashTreeEntry, hashTreeOf } from "../models/hash_tree.ts";
-import type { Output } from "../base/output.ts";
+import { formatBytes, type Output, throttledProgress } from "../base/output.ts";
 import type { StatCache } from "./stat_cache.ts";
 
 /** Options of {@link computeHashTree}. */
@@ -54,10 +54,6 @@ export interface HashTree {
 interface DirNode {
   entries: HashTreeEntry[];
   dirs: [string, DirNode][];
-}
-
-function formatBytes(n: number): string {
-  return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`;
 }
 
 /**
@@ -123,20 +119,17 @@ export async function computeHashTree(root: string, options: HashTreeOptions): P
   let doneBytes = 0;
   const hashedBytes = jobs.reduce((n, j) => n + j.size, 0);
   const start = Date.now();
-  let lastShown = 0;
+  const show = options.output ? throttledProgress(options.output) : undefined;
   const onDone = (job: HashJob) => {
     doneFiles++;
     doneBytes += job.size;
-    const now = Date.now();
-    if (!options.output || now - lastShown < 200) return;
-    lastShown = now;
-    const rate = doneBytes / Math.max(0.001, (now - start) / 1000);
-    const eta = rate > 0 ? (hashedBytes - doneBytes) / rate : 0;
-    options.output.progress(
-      `${options.label ?? "Hashing"}: ${doneFiles}/${jobs.length} files, ${formatBytes(doneBytes)}/${
+    show?.(() => {
+      const rate = doneBytes / Math.max(0.001, (Date.now() - start) / 1000);
+      const eta = rate > 0 ? (hashedBytes - doneBytes) / rate : 0;
+      return `${options.label ?? "Hashing"}: ${doneFiles}/${jobs.length} files, ${formatBytes(doneBytes)}/${
         formatBytes(hashedBytes)
-      }, ${formatBytes(rate)}/s, ETA ${Math.ceil(eta)}s`,
-    );
+      }, ${formatBytes(rate)}/s, ETA ${Math.ceil(eta)}s`;
+    });
   };
   const hashes = await hashFiles(jobs, { onDone });
   options.output?.progress(undefined);

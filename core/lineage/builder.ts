@@ -21,8 +21,12 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import process from "node:process";
 import { writeFileAtomic } from "../base/atomic_write.ts";
 import { type Context, type ContextOptions, createContext } from "../base/context.ts";
-import { ConfigurationError, LineageConflictError, LineageConsistencyError, PathNotAResourceError } from "../base/errors.ts";
-import { commitChanges, gitDirOf } from "../git/git.ts";
+import {
+  ConfigurationError,
+  LineageConflictError,
+  LineageConsistencyError,
+  PathNotAResourceError,
+} from "../base/errors.ts";
 import { withWorkspaceLock } from "../workspace/lock.ts";
 import { CURRENT_LINEAGE_DIR, type LineageEntry, LineageStore } from "./store.ts";
 import {
@@ -38,9 +42,8 @@ import {
 } from "../models/lineage.ts";
 import { isoTimestamp, nowMicros } from "../models/snapshot_metadata.ts";
 import { isInside, relativePosix } from "../base/paths.ts";
-import type { JsonObject, JsonValue } from "../base/python_repr.ts";
+import type { JsonObject, JsonValue } from "../base/json_value.ts";
 import { dumpPythonJson } from "../base/python_json.ts";
-import type { Resource } from "../workspace/resource.ts";
 import { findWorkspaceDir, resolveWorkspaceDir, Workspace } from "../workspace/workspace.ts";
 
 export type { ResourceRef };
@@ -458,10 +461,7 @@ export class ResultsLineage extends Lineage {
     };
     writeFileAtomic(file, dumpPythonJson(data));
     const ref = refForPath(this.workspace, file);
-    const r: Resource = this.workspace.getResource(ref.name);
-    if (r.type.name === "git" && r.localPath && gitDirOf(r.localPath)) {
-      await commitChanges(this.ctx, r.localPath, `Added ${ref.subpath}`);
-    }
+    await this.workspace.getResource(ref.name).commitFile?.(ref.subpath!, `Added ${ref.subpath}`);
     this.ctx.output.info(`Wrote results to ${ref.name}:${ref.subpath}`);
     return file;
   }

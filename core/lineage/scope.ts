@@ -8,13 +8,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { LineageNotFoundError } from "../base/errors.ts";
-import {
-  certsProvided,
-  CURRENT_LINEAGE_DIR,
-  type LineageEntry,
-  LineageStore,
-  SNAPSHOT_LINEAGE_DIR,
-} from "./store.ts";
+import { certsProvided, CURRENT_LINEAGE_DIR, type LineageEntry, LineageStore, SNAPSHOT_LINEAGE_DIR } from "./store.ts";
 import {
   type Certificate,
   covers,

@@ -5,7 +5,7 @@
  * @module
  */
 import { ConfigurationError } from "../base/errors.ts";
-import type { JsonObject, JsonValue } from "../base/python_repr.ts";
+import type { JsonObject, JsonValue } from "../base/json_value.ts";
 
 /** The error for a metadata file whose content has the wrong shape. */
 export function corrupted(fileName: string, problem: string): ConfigurationError {

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { JsonObject, JsonValue } from "../base/python_repr.ts";
+import type { JsonObject, JsonValue } from "../base/json_value.ts";
+import { isFullHash } from "../base/names.ts";
 import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
 import { corrupted, expectObject, isJsonObject } from "./json_shape.ts";
 
@@ -287,4 +288,15 @@ export function parseExportedLineage(text: string, file: string): ExportedLineag
   const base = parseLineageFile(text, file);
   const o = expectObject(parsePythonJson(text, file), file);
   return { ...base, complete: o.complete === true };
+}
+
+/** How a version is shown: `Hash:<8 hex digits>` (whole when not a git hash) or `Placeholder:version=N`. */
+export function certificateName(c: Certificate): string {
+  if (c.certType === "hash") return `Hash:${isFullHash(c.hashval) ? c.hashval.slice(0, 8) : c.hashval}`;
+  return `Placeholder:version=${c.version}`;
+}
+
+/** A step's start time as Python prints a datetime (space between date and time). */
+export function startTimeText(startTime: string): string {
+  return startTime.replace("T", " ");
 }

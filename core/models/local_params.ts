@@ -5,7 +5,7 @@
  * @module
  */
 import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
-import type { JsonObject } from "../base/python_repr.ts";
+import type { JsonObject } from "../base/json_value.ts";
 import { expectObject } from "./json_shape.ts";
 
 /** The file name relative to the workspace. */

@@ -7,7 +7,7 @@
  */
 import { gitBlobHash } from "../base/hashing.ts";
 import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
-import type { JsonObject } from "../base/python_repr.ts";
+import type { JsonObject } from "../base/json_value.ts";
 import type { ResourceEntry } from "./resources_file.ts";
 import { corrupted, isJsonObject } from "./json_shape.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
-import type { JsonObject } from "../base/python_repr.ts";
+import type { JsonObject } from "../base/json_value.ts";
 import { isRole, type Role } from "../base/names.ts";
 import { corrupted, expectObject, isJsonObject } from "./json_shape.ts";
 

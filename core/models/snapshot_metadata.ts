@@ -5,7 +5,7 @@
  * @module
  */
 import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
-import type { JsonObject } from "../base/python_repr.ts";
+import type { JsonObject } from "../base/json_value.ts";
 import { corrupted, expectObject, isJsonObject } from "./json_shape.ts";
 
 /** The metadata of one snapshot. */

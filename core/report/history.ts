@@ -6,9 +6,10 @@
  */
 import { cellAnsi, historyCellStyles, type HistoryStyleOptions } from "./history_style.ts";
 import type { SnapshotMetadata } from "../models/snapshot_metadata.ts";
-import type { JsonObject, JsonValue } from "../base/python_repr.ts";
+import type { JsonObject, JsonValue } from "../base/json_value.ts";
 import { findSnapshot, readAllSnapshotMetadata } from "../snapshot/store.ts";
 import { formatTable } from "./table.ts";
+import { type ApiOptions, resolveWorkspaceDir } from "../workspace/workspace.ts";
 
 /** One snapshot in the history. */
 export interface HistoryEntry {
@@ -34,10 +35,10 @@ const byTime = (a: SnapshotMetadata, b: SnapshotMetadata) =>
  *
  * @example
  * ```ts
- * getSnapshotHistory("/ws", { reverse: true, maxCount: 5 }).map((s) => s.tags);
+ * snapshotHistory("/ws", { reverse: true, maxCount: 5 }).map((s) => s.tags);
  * ```
  */
-export function getSnapshotHistory(
+export function snapshotHistory(
   wsDir: string,
   options: { reverse?: boolean; maxCount?: number } = {},
 ): HistoryEntry[] {
@@ -123,4 +124,18 @@ export function historyReport(wsDir: string, options: HistoryReportOptions = {})
       : `${all.length} snapshots total`,
   );
   return lines;
+}
+
+/**
+ * The snapshots, oldest first (newest first with `reverse`), at most `maxCount`.
+ *
+ * @example
+ * ```ts
+ * const last = getSnapshotHistory({ workspaceDir: "/ws", reverse: true, maxCount: 1 })[0];
+ * ```
+ */
+export function getSnapshotHistory(
+  options: ApiOptions & { reverse?: boolean; maxCount?: number } = {},
+): HistoryEntry[] {
+  return snapshotHistory(resolveWorkspaceDir(options.workspaceDir), options);
 }

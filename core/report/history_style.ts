@@ -3,27 +3,23 @@
  * `%dws_history` magic does (spec §9.4): against a baseline snapshot (green
  * when better, red when worse, bold within ±0.5 % of the baseline, grey
  * when missing), or as a 7-colour heatmap of each metric column by quantile
- * bins. Which way is better: `accuracy`, `acc`, `precision` and `recall`
- * (and any `maximizeMetrics`) are maximized, `loss` (and any
- * `minimizeMetrics`) minimized; other metrics are not coloured. The
+ * bins. Which way is better is {@link metricDirection}'s rule (the HTML
+ * report uses it too); metrics of unknown direction are not coloured. The
  * notebook kit renders the styles as HTML, `dws report history` as ANSI
  * colours.
  *
  * @module
  */
 import { UsageError } from "../base/errors.ts";
-import type { JsonValue } from "../base/python_repr.ts";
+import type { JsonValue } from "../base/json_value.ts";
+import { metricDirection, type MetricDirectionOptions } from "./metric_direction.ts";
 
 /** Options of the history colouring. */
-export interface HistoryStyleOptions {
+export interface HistoryStyleOptions extends MetricDirectionOptions {
   /** Colour each metric against this snapshot's (tag or hash). */
   baseline?: string;
   /** Colour each metric column as a heatmap. */
   heatmap?: boolean;
-  /** More metrics where larger is better (besides accuracy, acc, precision, recall). */
-  maximizeMetrics?: readonly string[];
-  /** More metrics where smaller is better (besides loss). */
-  minimizeMetrics?: readonly string[];
 }
 
 /** How one metric value compares with the baseline. */
@@ -51,9 +47,6 @@ export const MAXIMIZE_COLORMAP: readonly string[] = [
 /** Heatmap colours for a minimized metric: the maximize map reversed. */
 export const MINIMIZE_COLORMAP: readonly string[] = [...MAXIMIZE_COLORMAP].reverse();
 
-const DEFAULT_MAXIMIZE = ["accuracy", "acc", "precision", "recall"];
-const DEFAULT_MINIMIZE = ["loss"];
-
 /** Bin labels used for each number of quantile bins (the original's `_BINS_TO_LABELS`). */
 const BINS_TO_LABELS: Record<number, number[]> = {
   1: [3],
@@ -75,23 +68,8 @@ const BINS_TO_LABELS: Record<number, number[]> = {
  */
 export function checkStyleOptions(options: HistoryStyleOptions): void {
   if (options.baseline !== undefined && options.heatmap) {
-    throw new UsageError("Cannot specify both --baseline and --heatmap");
+    throw new UsageError((o) => `Cannot specify both ${o("baseline")} and ${o("heatmap")}`);
   }
-}
-
-/**
- * Whether larger values of `metric` are better (true), smaller (false), or neither (undefined).
- *
- * @example
- * ```ts
- * metricDirection("loss"); // false
- * metricDirection("f1", { maximizeMetrics: ["f1"] }); // true
- * ```
- */
-export function metricDirection(metric: string, options: HistoryStyleOptions = {}): boolean | undefined {
-  if (DEFAULT_MAXIMIZE.includes(metric) || options.maximizeMetrics?.includes(metric)) return true;
-  if (DEFAULT_MINIMIZE.includes(metric) || options.minimizeMetrics?.includes(metric)) return false;
-  return undefined;
 }
 
 /**

@@ -11,7 +11,8 @@ import process from "node:process";
 import { writeFileAtomic } from "../base/atomic_write.ts";
 import { type ContextOptions, createContext } from "../base/context.ts";
 import { DwsError } from "../base/errors.ts";
-import { buildLineageGraph, graphResource, resourceRoles } from "../lineage/graph.ts";
+import { buildLineageGraph } from "../lineage/graph.ts";
+import { graphResource, resourceRoles } from "./lineage_graph.ts";
 import { lineageStoreAsOf } from "../lineage/scope.ts";
 import {
   escapeXml,
@@ -24,12 +25,14 @@ import {
   scriptJson,
 } from "../draw/lineage_svg.ts";
 import { isoTimestamp, type SnapshotMetadata } from "../models/snapshot_metadata.ts";
-import { type JsonValue, pythonStr } from "../base/python_repr.ts";
+import { pythonStr } from "../base/python_repr.ts";
+import { type JsonValue } from "../base/json_value.ts";
 import { lineageTableRows } from "./lineage_table.ts";
 import { findResults, findResultsAt, type FoundResults, resultsSections } from "./results.ts";
 import { findSnapshot, readAllSnapshotMetadata } from "../snapshot/store.ts";
 import { DWS_VERSION } from "../base/version.ts";
 import { openWorkspace, type Workspace } from "../workspace/workspace.ts";
+import { metricDirection } from "./metric_direction.ts";
 
 /** Options of {@link htmlReport}. */
 export interface HtmlReportOptions {
@@ -53,11 +56,6 @@ export interface MetricSeries {
 
 const byTime = (a: SnapshotMetadata, b: SnapshotMetadata) =>
   a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0;
-
-/** True for names of metrics where smaller is better (a guess from the name). */
-export function lowerIsBetter(name: string): boolean {
-  return /loss|err|mse|mae|rmse|perplexity|latency|time|cost|distance|wer|cer\b/i.test(name);
-}
 
 /**
  * The numeric metrics of the snapshots (oldest first), most frequent first
@@ -83,7 +81,7 @@ export function metricSeries(snapshots: readonly SnapshotMetadata[]): MetricSeri
       const v = s.metrics?.[name];
       return typeof v === "number" && Number.isFinite(v) ? v : undefined;
     }),
-    lowerIsBetter: lowerIsBetter(name),
+    lowerIsBetter: metricDirection(name) === false,
   }));
 }
 

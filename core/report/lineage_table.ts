@@ -15,15 +15,15 @@ import {
   storeScope,
 } from "../lineage/scope.ts";
 import {
-  type Certificate,
+  certificateName,
   formatRef,
   type LineageRecord,
   refKey,
   type ResourceCert,
   type ResourceRef,
   sameVersion,
+  startTimeText,
 } from "../models/lineage.ts";
-import { isFullHash } from "../base/names.ts";
 import { formatTable } from "./table.ts";
 import { resolveWorkspaceDir } from "../workspace/workspace.ts";
 
@@ -37,17 +37,6 @@ export interface LineageTableRow {
   details: string;
   /** A step's inputs, each `ref (current)` or `ref (<version>)`; null for source data and code. */
   inputs: string[] | null;
-}
-
-/** How a version is shown: `Hash:<8 hex digits>` (whole when not a git hash) or `Placeholder:version=N`. */
-export function certificateName(c: Certificate): string {
-  if (c.certType === "hash") return `Hash:${isFullHash(c.hashval) ? c.hashval.slice(0, 8) : c.hashval}`;
-  return `Placeholder:version=${c.version}`;
-}
-
-/** A step's start time as Python prints a datetime (space between date and time). */
-export function startTimeText(startTime: string): string {
-  return startTime.replace("T", " ");
 }
 
 function inputText(input: ResourceCert, scope: LineageScope): string {

@@ -9,7 +9,7 @@ import { posix } from "node:path";
 import { type ContextOptions, createContext } from "../base/context.ts";
 import { ConfigurationError } from "../base/errors.ts";
 import type { SnapshotMetadata } from "../models/snapshot_metadata.ts";
-import type { JsonObject, JsonValue } from "../base/python_repr.ts";
+import type { JsonObject, JsonValue } from "../base/json_value.ts";
 import { pythonStr } from "../base/python_repr.ts";
 import { parsePythonJson } from "../base/python_json.ts";
 import { findSnapshot, readAllSnapshotMetadata } from "../snapshot/store.ts";

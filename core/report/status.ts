@@ -8,6 +8,7 @@ import { ObjectStore } from "../store/object_store.ts";
 import { pythonStr } from "../base/python_repr.ts";
 import { formatTable } from "./table.ts";
 import type { Workspace } from "../workspace/workspace.ts";
+import { formatBytes } from "../base/output.ts";
 
 const IDENTITY = new Set(["resource_type", "name", "role"]);
 
@@ -44,12 +45,4 @@ export function statusReport(ws: Workspace): string[] {
   const { objects, bytes } = store.size();
   if (objects) lines.push(`Object store: ${objects} objects, ${formatBytes(bytes)} in ${store.dir}`);
   return lines;
-}
-
-function formatBytes(n: number): string {
-  return n >= 1e9
-    ? `${(n / 1e9).toFixed(2)} GB`
-    : n >= 1e6
-    ? `${(n / 1e6).toFixed(1)} MB`
-    : `${(n / 1e3).toFixed(1)} KB`;
 }

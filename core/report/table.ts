@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type JsonValue, pythonFloatRepr, pythonStr } from "../base/python_repr.ts";
+import { pythonFloatRepr, pythonStr } from "../base/python_repr.ts";
+import { type JsonValue } from "../base/json_value.ts";
 
 /** One column of a table. */
 export interface TableColumn {

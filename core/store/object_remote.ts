@@ -31,6 +31,7 @@ import { faultPoint } from "../base/fault.ts";
 import { hashFileSync, sha1Hex } from "../base/hashing.ts";
 import type { ObjectStore } from "./object_store.ts";
 import { openBackend, type RemoteBackend, type RemoteFile } from "../workspace/remote_backend.ts";
+import { formatBytes, throttledProgress } from "../base/output.ts";
 
 /** Objects smaller than this go into packs. */
 export const PACK_OBJECT_LIMIT = 64 * 1024;
@@ -109,7 +110,6 @@ function emptySummary(): TransferSummary {
 const objectPath = (key: string) => `objects/${key.slice(0, 2)}/${key.slice(2)}`;
 const packPath = (id: string) => `packs/${id}.pack`;
 const indexPath = (id: string) => `packs/${id}.idx`;
-const mb = (n: number) => (n / 1e6).toFixed(1);
 
 /** Serialize a pack index. */
 function serializeIndex(entries: readonly { key: string; offset: number; length: number }[]): string {
@@ -279,10 +279,9 @@ export class ObjectRemote {
     if (batch.length) await fn(batch);
   }
 
-  #progress(verb: string, done: { objects: number; bytes: number }, total: { objects: number; bytes: number }) {
-    this.#options.ctx.output.progress(
-      `${verb} ${this.location}: ${done.objects}/${total.objects} objects, ${mb(done.bytes)}/${mb(total.bytes)} MB`,
-    );
+  #progressLine(verb: string, done: { objects: number; bytes: number }, total: { objects: number; bytes: number }) {
+    return `${verb} ${this.location}: ${done.objects}/${total.objects} objects, ` +
+      `${formatBytes(done.bytes)}/${formatBytes(total.bytes)}`;
   }
 
   /**
@@ -307,15 +306,12 @@ export class ObjectRemote {
     if (!todo.length) return summary;
     const units = packUnits(todo);
     const total = { objects: todo.length, bytes: todo.reduce((n, t) => n + t.size, 0) };
-    let last = 0;
     let finished = 0;
+    const show = throttledProgress(this.#options.ctx.output);
     const unitDone = (objects: number, bytes: number) => {
       summary.objects += objects;
       summary.bytes += bytes;
-      if (Date.now() - last > 200) {
-        last = Date.now();
-        this.#progress("Pushing to", summary, total);
-      }
+      show(() => this.#progressLine("Pushing to", summary, total));
       faultPoint(`object-remote-upload-${++finished}`);
     };
     // Batches of units within the backend's limits: packs' data and single objects first, then
@@ -433,13 +429,8 @@ export class ObjectRemote {
     for (const [id] of fromPacks) files.push({ path: packPath(id), size: this.#packSizes.get(id) ?? 0 });
     if (!files.length) return summary;
     const tmp = this.#tmpDir("get");
-    let last = 0;
-    const progress = () => {
-      if (Date.now() - last > 200) {
-        last = Date.now();
-        this.#progress("Fetching from", summary, total);
-      }
-    };
+    const show = throttledProgress(this.#options.ctx.output);
+    const progress = () => show(() => this.#progressLine("Fetching from", summary, total));
     try {
       await this.#inBatches(files, async (batch) => {
         await this.#backend.get(batch.map((f) => f.path), tmp, (path) => {

@@ -19,8 +19,7 @@ import { ObjectStore } from "./object_store.ts";
 import type { WorkspaceHandle } from "../workspace/resource.ts";
 import { readAllSnapshotMetadata } from "../snapshot/store.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-
-const mb = (n: number) => (n / 1e6).toFixed(1);
+import { formatBytes } from "../base/output.ts";
 
 /**
  * The workspace's object remote, or undefined when `object_store.remote` is
@@ -74,7 +73,7 @@ export async function pushSnapshotObjects(ws: Workspace, remote: ObjectRemote): 
   }
   const r = await remote.upload(store, keys);
   ws.ctx.output.info(
-    `Object remote ${remote.location}: pushed ${r.objects} object(s), ${mb(r.bytes)} MB ` +
+    `Object remote ${remote.location}: pushed ${r.objects} object(s), ${formatBytes(r.bytes)} ` +
       `(${r.packs} pack(s), ${r.files} single file(s)); ${r.present} already there`,
   );
   if (r.missing.length) {
@@ -131,7 +130,9 @@ export async function fetchCurrentObjects(ws: Workspace, names: readonly string[
   const store = new ObjectStore(ws.objectStoreDir());
   const r = await fetchListings(store, remote, hashes);
   ws.ctx.output.info(
-    `Object remote ${remote.location}: fetched ${r.objects} object(s), ${mb(r.bytes)} MB; ${r.present} already here`,
+    `Object remote ${remote.location}: fetched ${r.objects} object(s), ${
+      formatBytes(r.bytes)
+    }; ${r.present} already here`,
   );
   if (r.missing.length) {
     ws.ctx.output.warn(
@@ -157,7 +158,7 @@ export async function fetchObjectsForRestore(ws: Workspace, hashes: readonly str
   const remote = await openObjectRemote(ws);
   if (!remote) return;
   const r = await fetchListings(store, remote, hashes);
-  if (r.objects) ws.ctx.output.info(`Fetched ${r.objects} object(s), ${mb(r.bytes)} MB from ${remote.location}`);
+  if (r.objects) ws.ctx.output.info(`Fetched ${r.objects} object(s), ${formatBytes(r.bytes)} from ${remote.location}`);
 }
 
 /**

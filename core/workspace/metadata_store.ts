@@ -24,7 +24,7 @@ import {
   serializeWorkspaceConfig,
   type WorkspaceConfig,
 } from "../models/workspace_config.ts";
-import type { JsonObject } from "../base/python_repr.ts";
+import type { JsonObject } from "../base/json_value.ts";
 
 /** Everything stored in `.dataworkspace/` that describes the workspace. */
 export interface WorkspaceMetadata {

@@ -9,7 +9,7 @@ import { isAbsolute } from "node:path";
 import { ParamNotFoundError, ParamParseError, ParamValidationError } from "../base/errors.ts";
 import { isValidHostname } from "../base/names.ts";
 import { objectRemoteProblem } from "./remote_backend.ts";
-import type { JsonValue } from "../base/python_repr.ts";
+import type { JsonValue } from "../base/json_value.ts";
 import { templateProblem } from "../snapshot/results_template.ts";
 
 /** How a parameter's values are parsed from text and checked. */

@@ -9,7 +9,7 @@ import type { Context } from "../base/context.ts";
 import type { ResourceEntry } from "../models/resources_file.ts";
 import type { Role } from "../base/names.ts";
 import type { ParamDef } from "./params.ts";
-import type { JsonObject, JsonValue } from "../base/python_repr.ts";
+import type { JsonObject, JsonValue } from "../base/json_value.ts";
 
 /** What a resource may ask of the workspace it belongs to. */
 export interface WorkspaceHandle {
@@ -116,6 +116,18 @@ export interface Resource {
   readonly sync?: SyncOps;
   /** Read access to the files, when the type has files. */
   readonly files?: FileAccess;
+  /**
+   * Record a file dws wrote inside the resource (`rel`, relative to its
+   * root) in the resource's own history: a git repository commits it.
+   * Types whose files the workspace snapshot records lack this.
+   */
+  commitFile?(rel: string, message: string): Promise<void>;
+  /**
+   * For data a program hands over rather than files (api-resource): record
+   * `hash` of that data as the resource's current version, with an optional
+   * comment.
+   */
+  recordDataHash?(hash: string, comment?: string): void;
   /**
    * Set a parameter the resource keeps in its own state rather than in the
    * metadata files (e.g. the snapshot an S3 resource is pinned to); returns

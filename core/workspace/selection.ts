@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ConfigurationError } from "../base/errors.ts";
+import { ConfigurationError, UsageError } from "../base/errors.ts";
 import type { Resource } from "./resource.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -19,6 +19,17 @@ export interface SyncSelection {
 }
 
 /**
+ * Fail when more than one of `only`, `skip` and `onlyWorkspace` is given;
+ * push and pull check this before they change anything.
+ */
+export function checkSelection(selection: SyncSelection): void {
+  const given = [selection.only, selection.skip, selection.onlyWorkspace ? [] : undefined].filter((x) => x);
+  if (given.length > 1) {
+    throw new UsageError((o) => `Use at most one of ${o("only")}, ${o("skip")} and ${o("onlyWorkspace")}`);
+  }
+}
+
+/**
  * The resources selected, in workspace order; resources without local
  * state are dropped with a note.
  *
@@ -28,13 +39,14 @@ export interface SyncSelection {
  * ```
  */
 export function selectResources(ws: Workspace, selection: SyncSelection): Resource[] {
-  const given = [selection.only, selection.skip, selection.onlyWorkspace ? [] : undefined].filter((x) => x);
-  if (given.length > 1) throw new ConfigurationError("Use at most one of --only, --skip and --only-workspace");
+  checkSelection(selection);
   if (selection.onlyWorkspace) return [];
   const names = selection.only ?? selection.skip ?? [];
   const unknown = names.filter((n) => !ws.findResource(n));
   if (unknown.length) {
-    throw new ConfigurationError(`Invalid resource names were included with --only/--skip: ${unknown.join(", ")}`);
+    throw new ConfigurationError((o) =>
+      `Invalid resource names were included with ${o("only")}/${o("skip")}: ${unknown.join(", ")}`
+    );
   }
   let chosen = ws.resources.filter((r) =>
     selection.only ? selection.only.includes(r.name) : !(selection.skip ?? []).includes(r.name)

@@ -8,7 +8,7 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
-import type { Context } from "../base/context.ts";
+import { type Context, type ContextOptions, createContext } from "../base/context.ts";
 import { ConfigurationError } from "../base/errors.ts";
 import { commitChanges, currentBranch } from "../git/git.ts";
 import { type LockOptions, withWorkspaceLock } from "./lock.ts";
@@ -22,7 +22,7 @@ import {
 import type { ResourceEntry } from "../models/resources_file.ts";
 import type { WorkspaceConfig } from "../models/workspace_config.ts";
 import { findParam, type ParamDef, paramDefault, validateParam, WORKSPACE_PARAMS } from "./params.ts";
-import type { JsonObject, JsonValue } from "../base/python_repr.ts";
+import type { JsonObject, JsonValue } from "../base/json_value.ts";
 import { getResourceType } from "./resource_registry.ts";
 import type { Resource, WorkspaceHandle } from "./resource.ts";
 import { journalPath, recoverInterruptedSnapshot } from "../snapshot/journal.ts";
@@ -79,9 +79,9 @@ export function resolveWorkspaceDir(explicit?: string, cwd: string = process.cwd
   }
   const found = findWorkspaceDir(cwd);
   if (!found) {
-    throw new ConfigurationError(
+    throw new ConfigurationError((o) =>
       `Did not find a data workspace enclosing the directory ${resolve(cwd)}. ` +
-        `Run 'dws init' to create one, or pass --workspace-dir.`,
+      `Run 'dws init' to create one, or pass ${o("workspaceDir")}.`
     );
   }
   return found;
@@ -323,4 +323,34 @@ export function openWorkspace(ctx: Context, options: { workspaceDir?: string } =
     );
   }
   return Workspace.open(dir, ctx);
+}
+
+/** Where the workspace is and how to talk to the caller: the options of every library API call. */
+export interface ApiOptions {
+  /** The workspace; default: found from the current directory. */
+  workspaceDir?: string;
+  /** Output, verbosity, ...; batch mode unless set otherwise. */
+  context?: ContextOptions;
+}
+
+/**
+ * {@link withWorkspace} for a library API call: a context from
+ * `options.context`, the lock naming `command`.
+ *
+ * @example
+ * ```ts
+ * await withApiWorkspace({ workspaceDir: "/ws" }, "takeSnapshot()", (ws) => snapshotWorkspace(ws));
+ * ```
+ */
+export function withApiWorkspace<T>(
+  options: ApiOptions,
+  command: string,
+  fn: (ws: Workspace) => Promise<T>,
+): Promise<T> {
+  return withWorkspace(createContext(options.context), fn, { workspaceDir: options.workspaceDir, command });
+}
+
+/** {@link openWorkspace} for a library API call that only reads. */
+export function openApiWorkspace(options: ApiOptions): Promise<Workspace> {
+  return openWorkspace(createContext(options.context), { workspaceDir: options.workspaceDir });
 }

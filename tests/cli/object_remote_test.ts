@@ -79,10 +79,10 @@ async function roundTripBack(sb: Sandbox, wsA: string, wsB: string, bData: strin
   // The changed small file and the new listing packed, the new big file alone.
   assert.match(
     push.stdout,
-    /: pushed 3 object\(s\), [\d.]+ MB \(1 pack\(s\), 1 single file\(s\)\); \d+ already there\n/,
+    /: pushed 3 object\(s\), [\d.]+ [KMG]?B \(1 pack\(s\), 1 single file\(s\)\); \d+ already there\n/,
   );
   const pull = await dwsOk(sb, ["--batch", "pull"], { cwd: wsA });
-  assert.match(pull.stdout, /: fetched 3 object\(s\), [\d.]+ MB; \d+ already here\n/);
+  assert.match(pull.stdout, /: fetched 3 object\(s\), [\d.]+ [KMG]?B; \d+ already here\n/);
   assert.notDeepEqual(folderState(aData), folderState(bData));
   await dwsOk(sb, ["--batch", "restore", "S2"], { cwd: wsA });
   assert.deepEqual(folderState(aData), folderState(bData));
@@ -104,7 +104,7 @@ Deno.test({
     assert.match(
       pub.stdout,
       new RegExp(
-        `Object remote objremote:${remoteDir}: pushed 804 object\\(s\\), [\\d.]+ MB \\(1 pack\\(s\\), 2 single`,
+        `Object remote objremote:${remoteDir}: pushed 804 object\\(s\\), [\\d.]+ [KMG]?B \\(1 pack\\(s\\), 2 single`,
       ),
     );
     const remoteFiles = filesUnder(remoteDir);
@@ -114,7 +114,7 @@ Deno.test({
     const data = join(sb.dir, "data");
     const aData = await moveDataOfA(sb, wsA);
     const clone = await dwsOk(sb, ["--batch", "clone", "--hostname", "bob", bare, "wsB"], { cwd: sb.dir });
-    assert.match(clone.stdout, /: fetched 804 object\(s\), [\d.]+ MB; 0 already here\n/);
+    assert.match(clone.stdout, /: fetched 804 object\(s\), [\d.]+ [KMG]?B; 0 already here\n/);
     assert.match(clone.stdout, new RegExp(`Created ${data} for resource 'data' from snapshot [0-9a-f]{7} \\(803 file`));
     assert.deepEqual(folderState(data), folderState(aData));
     await roundTripBack(sb, wsA, join(sb.dir, "wsB"), data, aData);
@@ -184,7 +184,7 @@ Deno.test({
     const singles = 30 + 2; // large files, big1/big2
     const total = 100 + 30 + 3 + 1; // small files, large files, big1/big2/run.sh, the listing
     const again = await dwsOk(sb, ["--batch", "push"], { cwd: ws });
-    const m = /: pushed (\d+) object\(s\), [\d.]+ MB \(1 pack\(s\), (\d+) single file\(s\)\); (\d+) already there/
+    const m = /: pushed (\d+) object\(s\), [\d.]+ [KMG]?B \(1 pack\(s\), (\d+) single file\(s\)\); (\d+) already there/
       .exec(again.stdout);
     assert.ok(m, again.stdout);
     // Uploads in flight when the process died may still land on the server after the listing above.
@@ -196,7 +196,7 @@ Deno.test({
     const third = await dwsOk(sb, ["--batch", "push"], { cwd: ws });
     assert.match(
       third.stdout,
-      new RegExp(`: pushed 0 object\\(s\\), 0\\.0 MB \\(0 pack\\(s\\), 0 single file\\(s\\)\\); ${total} already`),
+      new RegExp(`: pushed 0 object\\(s\\), 0 B \\(0 pack\\(s\\), 0 single file\\(s\\)\\); ${total} already`),
     );
   },
 });
@@ -220,7 +220,7 @@ Deno.test({
     const unpushed = await dwsOk(sb, ["--batch", "gc", "--keep-last", "1"], { cwd: wsA });
     assert.match(
       unpushed.stdout,
-      /^Removed 0 object\(s\), 0\.0 MB; kept \d+ \(\+2 of older snapshots, not pushed yet\)\n$/,
+      /^Removed 0 object\(s\), 0 B; kept \d+ \(\+2 of older snapshots, not pushed yet\)\n$/,
     );
     await dwsOk(sb, ["--batch", "publish", await bareRepo(sb, "ws")], { cwd: wsA });
     const plain = await dwsOk(sb, ["--batch", "gc"], { cwd: wsA });
@@ -234,10 +234,13 @@ Deno.test({
     await dwsOk(sb, ["--batch", "snapshot", "S4"], { cwd: wsA });
     const gc = await dwsOk(sb, ["--batch", "gc", "--keep-last", "1"], { cwd: wsA });
     // S1's big1 and listing, S2's listing go; S3's listing and file stay (not pushed).
-    assert.match(gc.stdout, /^Removed 3 object\(s\), 0\.2 MB; kept \d+ \(\+2 of older snapshots, not pushed yet\)\n$/);
+    assert.match(
+      gc.stdout,
+      /^Removed 3 object\(s\), [\d.]+ [KM]B; kept \d+ \(\+2 of older snapshots, not pushed yet\)\n$/,
+    );
 
     const r1 = await dwsOk(sb, ["--batch", "restore", "S1"], { cwd: wsA });
-    assert.match(r1.stdout, /Fetched 2 object\(s\), 0\.2 MB from objremote:/);
+    assert.match(r1.stdout, /Fetched 2 object\(s\), [\d.]+ [KM]B from objremote:/);
     assert.deepEqual(folderState(data), s1);
     await dwsOk(sb, ["--batch", "restore", "S3"], { cwd: wsA });
     assert.equal(readFileSync(join(data, "s3-only.txt"), "utf8"), "only in S3\n");

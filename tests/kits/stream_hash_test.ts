@@ -6,7 +6,7 @@ import { Matrix } from "ml-matrix";
 import { ApiParamError } from "../../core/base/errors.ts";
 import { frameColumns } from "../../kits/frames.ts";
 import { hashAsConsumed, type HashTarget } from "../../kits/stream_hash.ts";
-import { hashData } from "../../kits/wrapper_utils.ts";
+import { hashData } from "../../kits/data_hash.ts";
 import { ROOT } from "../test_utils.ts";
 import { tfjs } from "./tfjs_helpers.ts";
 

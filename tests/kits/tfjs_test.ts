@@ -9,7 +9,7 @@ import { addLineageToModelClass, CheckpointConfig, modelFileIO, modelLineage, wr
 import { DwsModelCheckpoint, latestCheckpoint } from "../../kits/tfjs_checkpoint.ts";
 import { dwsOk, readJson, sandbox } from "../test_utils.ts";
 import { kitWorkspace } from "./kit_helpers.ts";
-import { hashData } from "../../kits/wrapper_utils.ts";
+import { hashData } from "../../kits/data_hash.ts";
 import { denseLayers, digitsLike, tfjs } from "./tfjs_helpers.ts";
 
 interface Results {

@@ -4,7 +4,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Matrix } from "ml-matrix";
 import { ApiParamError } from "../../core/base/errors.ts";
-import { ApiResourceHash, hashData, metricsToJson, numSamples, toRows, toVector } from "../../kits/wrapper_utils.ts";
+import { numSamples, toRows, toVector } from "../../kits/arrays.ts";
+import { ApiResourceHash, hashData } from "../../kits/data_hash.ts";
+import { metricsToJson } from "../../kits/model_state.ts";
 import { sandbox } from "../test_utils.ts";
 
 const sha1 = (...data: unknown[]) => {

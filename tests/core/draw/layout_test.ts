@@ -2,7 +2,13 @@
  * Tests of core/draw/layout.ts: layers, ordering, spacing, cycles.
  */
 import assert from "node:assert/strict";
-import { layeredLayout, type LayoutEdge, type LayoutNode, type PlacedNode, separate } from "../../../core/draw/layout.ts";
+import {
+  layeredLayout,
+  type LayoutEdge,
+  type LayoutNode,
+  type PlacedNode,
+  separate,
+} from "../../../core/draw/layout.ts";
 
 const box = (id: string, width = 80, height = 30): LayoutNode => ({ id, width, height });
 const at = (nodes: PlacedNode[], id: string) => nodes.find((n) => n.id === id)!;

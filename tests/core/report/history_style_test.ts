@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../../../core/base/errors.ts";
-import {
-  baselineVerdict,
-  cellAnsi,
-  cellCss,
-  heatBins,
-  historyCellStyles,
-  metricDirection,
-} from "../../../core/report/history_style.ts";
+import { baselineVerdict, cellAnsi, cellCss, heatBins, historyCellStyles } from "../../../core/report/history_style.ts";
 
 Deno.test("heatBins: the original's quantile bins (expected values computed with pandas qcut)", () => {
   const u = undefined;
@@ -31,16 +24,10 @@ Deno.test("baseline verdicts: ±0.5% is the same, direction decides better or wo
   assert.equal(baselineVerdict(0.2, 0.3, { maximize: false }), "better");
   assert.equal(baselineVerdict(undefined, 0.3, { maximize: false }), "missing");
   assert.equal(baselineVerdict(0.2, undefined, { maximize: false }), "same");
-  assert.equal(metricDirection("accuracy"), true);
-  assert.equal(metricDirection("acc"), true);
-  assert.equal(metricDirection("loss"), false);
-  assert.equal(metricDirection("f1"), undefined);
-  assert.equal(metricDirection("f1", { maximizeMetrics: ["f1"] }), true);
-  assert.equal(metricDirection("mse", { minimizeMetrics: ["mse"] }), false);
 });
 
 Deno.test("historyCellStyles: numeric metrics with a direction only; CSS and ANSI renderings", () => {
-  const columns = { accuracy: [0.9, 0.95, null], loss: [0.3, 0.2, 0.1], name: ["a", "b", "c"], f1: [1, 2, 3] };
+  const columns = { accuracy: [0.9, 0.95, null], loss: [0.3, 0.2, 0.1], name: ["a", "b", "c"], epochs: [1, 2, 3] };
   const base = historyCellStyles(columns, { baseline: "S1", baselineMetrics: { accuracy: 0.9, loss: 0.3 } });
   assert.deepEqual([...base.keys()], ["accuracy", "loss"]);
   assert.deepEqual(base.get("accuracy")!.map((s) => s.kind === "baseline" && s.verdict), ["same", "better", "missing"]);
@@ -50,9 +37,9 @@ Deno.test("historyCellStyles: numeric metrics with a direction only; CSS and ANS
     "color: green",
   ]);
   assert.deepEqual(base.get("loss")!.map((s) => cellAnsi(s)[0]), ["\x1b[1m", "\x1b[32m", "\x1b[32m"]);
-  const heat = historyCellStyles(columns, { heatmap: true, maximizeMetrics: ["f1"] });
-  assert.deepEqual([...heat.keys()], ["accuracy", "loss", "f1"]);
-  assert.deepEqual(heat.get("f1")!.map(cellCss), [
+  const heat = historyCellStyles(columns, { heatmap: true, maximizeMetrics: ["epochs"] });
+  assert.deepEqual([...heat.keys()], ["accuracy", "loss", "epochs"]);
+  assert.deepEqual(heat.get("epochs")!.map(cellCss), [
     "border: 1px solid darkgrey; background-color: rgb(232,190,192); color: black",
     "border: 1px solid darkgrey; background-color: rgb(242,242,242); color: black",
     "border: 1px solid darkgrey; background-color: rgb(193,210,201); color: black",
@@ -66,6 +53,6 @@ Deno.test("historyCellStyles: numeric metrics with a direction only; CSS and ANS
     cellCss(heat.get("accuracy")![2]),
     "border: 1px solid darkgrey; background-color: lightgrey; color: black",
   );
-  assert.deepEqual(cellAnsi(heat.get("f1")![0]), ["\x1b[48;2;232;190;192m\x1b[30m", "\x1b[0m"]);
+  assert.deepEqual(cellAnsi(heat.get("epochs")![0]), ["\x1b[48;2;232;190;192m\x1b[30m", "\x1b[0m"]);
   assert.throws(() => historyCellStyles(columns, { heatmap: true, baseline: "S1" }), UsageError);
 });

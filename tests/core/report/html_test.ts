@@ -9,11 +9,10 @@ import {
   formatNumber,
   heatColour,
   lineChart,
-  lowerIsBetter,
   metricSeries,
   niceTicks,
 } from "../../../core/report/html.ts";
-import type { JsonObject } from "../../../core/base/python_repr.ts";
+import type { JsonObject } from "../../../core/base/json_value.ts";
 
 const md = (tag: string, metrics: JsonObject | null): SnapshotMetadata => ({
   hash: tag.padEnd(40, "0"),
@@ -37,13 +36,6 @@ Deno.test("metricSeries: numeric metrics only, most frequent first, gaps where a
     ["f1", [0.5, undefined, undefined], false],
     ["loss", [undefined, undefined, 2], true],
   ]);
-});
-
-Deno.test("lowerIsBetter guesses from the name", () => {
-  for (const n of ["loss", "val_loss", "error_rate", "RMSE", "mae", "train_time", "latency_ms"]) {
-    assert.ok(lowerIsBetter(n), n);
-  }
-  for (const n of ["accuracy", "f1", "auc", "precision", "total"]) assert.ok(!lowerIsBetter(n), n);
 });
 
 Deno.test("formatNumber, heatColour, baselineDelta, niceTicks", () => {

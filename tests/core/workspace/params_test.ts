@@ -18,7 +18,12 @@ import {
   validateParam,
   WORKSPACE_PARAMS,
 } from "../../../core/workspace/params.ts";
-import { ConfigurationError, ParamNotFoundError, ParamParseError, ParamValidationError } from "../../../core/base/errors.ts";
+import {
+  ConfigurationError,
+  ParamNotFoundError,
+  ParamParseError,
+  ParamValidationError,
+} from "../../../core/base/errors.ts";
 import { isValidHostname } from "../../../core/base/names.ts";
 
 const param = (name: string) => findParam(WORKSPACE_PARAMS, name);

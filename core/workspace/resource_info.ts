@@ -1,99 +1,14 @@
 /**
- * The programmatic API in the shape of Data Workspaces 1.6's
- * `dataworkspaces.api`: each call finds the workspace (or takes
- * `workspaceDir`), locks it when it writes, and runs in batch mode.
+ * What the library tells about a workspace's resources (1.6's
+ * `dataworkspaces.api`): their names, roles and folders, and read access to
+ * their files.
  *
  * @module
  */
-import { type ContextOptions, createContext } from "../base/context.ts";
-import { deleteWorkspaceSnapshot } from "../commands/delete_snapshot.ts";
-import { getSnapshotHistory as historyOf, type HistoryEntry } from "../report/history.ts";
 import { NotSupportedError } from "../base/errors.ts";
 import type { Role } from "../base/names.ts";
 import type { FileAccess } from "./resource.ts";
-import { restoreWorkspace } from "../commands/restore.ts";
-import { snapshotWorkspace } from "../commands/snapshot.ts";
-import { openWorkspace, resolveWorkspaceDir, withWorkspace } from "./workspace.ts";
-
-/** Where the workspace is and how to talk to the caller. */
-export interface ApiOptions {
-  /** The workspace; default: found from the current directory. */
-  workspaceDir?: string;
-  /** Output, verbosity, ...; batch mode unless set otherwise. */
-  context?: ContextOptions;
-}
-
-/**
- * Take a snapshot; returns its hash.
- *
- * @example
- * ```ts
- * const hash = await takeSnapshot({ workspaceDir: "/ws", tag: "v1", message: "baseline" });
- * ```
- */
-export async function takeSnapshot(options: ApiOptions & { tag?: string; message?: string } = {}): Promise<string> {
-  const ctx = createContext(options.context);
-  const r = await withWorkspace(ctx, (ws) => snapshotWorkspace(ws, options), {
-    workspaceDir: options.workspaceDir,
-    command: "takeSnapshot()",
-  });
-  return r.hash;
-}
-
-/**
- * Restore the snapshot `tagOrHash`; returns the number of resources restored.
- *
- * @example
- * ```ts
- * await restore("v1", { workspaceDir: "/ws", only: ["code"] });
- * ```
- */
-export function restore(
-  tagOrHash: string,
-  options: ApiOptions & { only?: string[]; leave?: string[]; strict?: boolean } = {},
-): Promise<number> {
-  const ctx = createContext(options.context);
-  return withWorkspace(ctx, (ws) => restoreWorkspace(ws, tagOrHash, options), {
-    workspaceDir: options.workspaceDir,
-    command: "restore()",
-  });
-}
-
-/**
- * Delete the snapshot `tagOrHash` (and its results folders unless
- * `includeResources` is false); returns its hash.
- *
- * @example
- * ```ts
- * await deleteSnapshot("v1", { workspaceDir: "/ws" });
- * ```
- */
-export function deleteSnapshot(
-  tagOrHash: string,
-  options: ApiOptions & { includeResources?: boolean } = {},
-): Promise<string> {
-  const ctx = createContext(options.context);
-  return withWorkspace(ctx, (ws) => deleteWorkspaceSnapshot(ws, tagOrHash, options), {
-    workspaceDir: options.workspaceDir,
-    command: "deleteSnapshot()",
-  });
-}
-
-/**
- * The snapshots, oldest first (newest first with `reverse`), at most `maxCount`.
- *
- * @example
- * ```ts
- * const last = getSnapshotHistory({ workspaceDir: "/ws", reverse: true, maxCount: 1 })[0];
- * ```
- */
-export function getSnapshotHistory(
-  options: ApiOptions & { reverse?: boolean; maxCount?: number } = {},
-): HistoryEntry[] {
-  return historyOf(resolveWorkspaceDir(options.workspaceDir), options);
-}
-
-export type { HistoryEntry };
+import { type ApiOptions, openApiWorkspace } from "./workspace.ts";
 
 /** One resource as {@link getResourceInfo} reports it. */
 export interface ResourceInfo {
@@ -116,7 +31,7 @@ export interface ResourceInfo {
  * ```
  */
 export async function getResourceInfo(options: ApiOptions = {}): Promise<ResourceInfo[]> {
-  const ws = await openWorkspace(createContext(options.context), { workspaceDir: options.workspaceDir });
+  const ws = await openApiWorkspace(options);
   return ws.resources.map((r) => ({
     name: r.name,
     role: r.role,
@@ -135,7 +50,7 @@ export async function getResourceInfo(options: ApiOptions = {}): Promise<Resourc
  * ```
  */
 export async function getLocalPathForResource(name: string, options: ApiOptions = {}): Promise<string | null> {
-  const ws = await openWorkspace(createContext(options.context), { workspaceDir: options.workspaceDir });
+  const ws = await openApiWorkspace(options);
   return ws.getResource(name).localPath ?? null;
 }
 
@@ -171,12 +86,12 @@ export interface ResourceFileSystem extends FileAccess {
  * ```
  */
 export async function getFilesystemForResource(name: string, options: ApiOptions = {}): Promise<ResourceFileSystem> {
-  const ws = await openWorkspace(createContext(options.context), { workspaceDir: options.workspaceDir });
+  const ws = await openApiWorkspace(options);
   const r = ws.getResource(name);
   if (!r.files) {
     throw new NotSupportedError(
-      r.type.name === "api-resource"
-        ? `Resource '${name}' is an api-resource: its data comes from an API or memory, so it has no files to read`
+      r.recordDataHash
+        ? `Resource '${name}' is an ${r.type.name}: its data comes from an API or memory, so it has no files to read`
         : `Resource '${name}' (${r.type.name}) has no files on this machine`,
     );
   }
