@@ -8,7 +8,8 @@ import type { Workspace } from "../core/workspace/workspace.ts";
 import type { AddS3Options } from "./s3.ts";
 export { type AddGitOptions, addGitResource, gitType } from "./git.ts";
 export { type AddGitSubdirectoryOptions, addGitSubdirectoryResource, gitSubdirectoryType } from "./git_subdirectory.ts";
-export { type AddLocalFilesOptions, addLocalFilesResource, hashTreeDir, localFilesType } from "./local_files.ts";
+export { type AddLocalFilesOptions, addLocalFilesResource, localFilesType } from "./local_files.ts";
+export { hashTreeDir } from "./folder_snapshot.ts";
 export {
   type AddRcloneOptions,
   addRcloneResource,

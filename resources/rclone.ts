@@ -31,7 +31,7 @@ import { registerResourceType } from "../core/workspace/resource_registry.ts";
 import type { Resource, ResourceType, SyncOps, WorkspaceHandle } from "../core/workspace/resource.ts";
 import { runProgram } from "../core/base/subprocess.ts";
 import type { Workspace } from "../core/workspace/workspace.ts";
-import { dataFolderPath, hashTreeDir, hashTreeSnapshotOps, localFilesType } from "./local_files.ts";
+import { DATA_FOLDER_PARAMS, dataFolderPath, folderSnapshotOps, hashTreeDir } from "./folder_snapshot.ts";
 
 /** Which side is authoritative: push only with `local`, pull only with `remote`. */
 export type RcloneMaster = "none" | "remote" | "local";
@@ -46,8 +46,8 @@ const remoteOriginType: ParamType = {
     typeof v === "string" && v.includes(":") ? undefined : `'${v}' is not an rclone location of the form remote:path`,
 };
 
-const FILE_GLOBAL_PARAMS = localFilesType.params.filter((p) => p.scope === "global");
-const FILE_LOCAL_PARAMS = localFilesType.params.filter((p) => p.scope === "local");
+const FILE_GLOBAL_PARAMS = DATA_FOLDER_PARAMS.filter((p) => p.scope === "global");
+const FILE_LOCAL_PARAMS = DATA_FOLDER_PARAMS.filter((p) => p.scope === "local");
 
 const PARAMS: readonly ParamDef[] = [
   // global_local_path, compute_hash, export, imported
@@ -302,7 +302,7 @@ export const rcloneType: ResourceType = {
       localParams,
       localPath,
       files: localPath ? localFileAccess(localPath) : undefined,
-      snapshots: hashTreeSnapshotOps(ws, entry, localPath),
+      snapshots: folderSnapshotOps(ws, entry, localPath),
       sync: rcloneSyncOps(ws, entry, localPath),
     };
   },

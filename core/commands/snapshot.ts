@@ -6,15 +6,11 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { writeFileAtomic } from "../base/atomic_write.ts";
-import { git, gitDirOf, isTracked } from "../git/git.ts";
+import { existsSync, readFileSync } from "node:fs";
 import { checkNoGitFat } from "../git/sync.ts";
-import { CURRENT_LINEAGE_DIR, lineageForResource, LineageStore, snapshotLineage } from "../lineage/store.ts";
-import { serializeExportedLineage } from "../models/lineage.ts";
-import { isInside } from "../base/paths.ts";
+import { exportLineage, recordLineage, removeExportedLineage, replacePlaceholders } from "../lineage/snapshot.ts";
 import { userInfo } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { ConfigurationError, UserAbort } from "../base/errors.ts";
 import { faultPoint } from "../base/fault.ts";
 import { type ManifestEntry, serializeManifest } from "../models/manifest.ts";
@@ -90,6 +86,173 @@ function readMetrics(r: Resource): JsonObject | null | undefined {
   return isJsonObject(data) && isJsonObject(data.metrics) ? data.metrics : undefined;
 }
 
+/** What a snapshot is about to record, settled before anything changes. */
+interface SnapshotPlan {
+  tag?: string;
+  message: string;
+  /** The snapshot that holds the tag now and loses it (interactive only). */
+  moveTagFrom?: SnapshotMetadata;
+  timestamp: string;
+  /** The results snapshot folder (`results.dir_template` expanded). */
+  relDest: string;
+  /** Metrics of the first root `results.json`. */
+  metrics: JsonObject | null;
+  /** Results to move into `relDest`, per results resource. */
+  moves: JournalResource[];
+}
+
+/** Check the tag; a tag another snapshot holds moves only when the user says so. */
+async function checkTag(ws: Workspace, tag: string | undefined): Promise<SnapshotMetadata | undefined> {
+  if (tag === undefined) return undefined;
+  validateTag(tag);
+  const holder = findSnapshotByTag(readAllSnapshotMetadata(ws.dir), tag);
+  if (!holder) return undefined;
+  const text = `Tag '${tag}' already exists for snapshot ${holder.hash} taken ${holder.timestamp}`;
+  if (ws.ctx.batch) throw new ConfigurationError(text);
+  if (!(await ws.ctx.prompter.confirm(`${text}. Remove this tag so we can add it to the new snapshot?`, false))) {
+    throw new UserAbort();
+  }
+  return holder;
+}
+
+/** The results moves and metrics of a snapshot into `relDest`. */
+function planResults(ws: Workspace, relDest: string): { metrics: JsonObject | null; moves: JournalResource[] } {
+  const template = ws.getParam("results.dir_template") as string;
+  const templateRegex = templateRegexSource(template);
+  const excludeFiles = ws.getParam("results.move_exclude_files") as string[];
+  let metrics: JsonObject | null = null;
+  const moves: JournalResource[] = [];
+  for (const r of ws.resources.filter((r) => r.role === "results" && r.localPath)) {
+    const m = readMetrics(r);
+    if (metrics === null && m) metrics = m;
+    const files = planResultsMove(r.localPath!, { templateRegex, excludeFiles });
+    if (files.length) {
+      moves.push({
+        name: r.name,
+        root: r.localPath!,
+        copy: r.params.export === true,
+        moves: resultMoves(r.localPath!, files, relDest),
+      });
+    }
+  }
+  return { metrics, moves };
+}
+
+/** Tag, time, results folder, prechecks and plans: everything before the first change. */
+async function planSnapshot(ws: Workspace, options: SnapshotOptions): Promise<SnapshotPlan> {
+  const moveTagFrom = await checkTag(ws, options.tag);
+  const now = new Date();
+  const relDest = expandTemplate(ws.getParam("results.dir_template") as string, {
+    username: username(),
+    hostname: ws.hostname(),
+    timestamp: now,
+    snapshotNumber: listSnapshotHashes(ws.dir).length + 1,
+    tag: options.tag,
+  });
+  checkNoGitFat(ws.dir, "Workspace");
+  for (const r of ws.resources) await r.snapshots?.snapshotPrecheck();
+  // A stale exported lineage.json must not end up in this snapshot's hashes.
+  for (const r of ws.resources) {
+    if (r.params.export === true && r.localPath) await removeExportedLineage(ws, r.localPath);
+  }
+  return {
+    tag: options.tag,
+    message: options.message ?? "",
+    moveTagFrom,
+    timestamp: isoTimestamp(now, nowMicros()),
+    relDest,
+    ...planResults(ws, relDest),
+  };
+}
+
+/**
+ * The hashes every resource would record now, when taking them changes
+ * nothing (no results to move, no commit needed); undefined otherwise.
+ */
+async function unchangedHashes(ws: Workspace, plan: SnapshotPlan): Promise<Map<string, SnapshotHashes> | undefined> {
+  if (plan.moves.length) return undefined;
+  const hashes = new Map<string, SnapshotHashes>();
+  for (const r of ws.resources) {
+    const h = r.snapshots ? await r.snapshots.currentHashes() : NO_HASHES;
+    if (!h) return undefined;
+    hashes.set(r.name, h);
+  }
+  return hashes;
+}
+
+const NO_HASHES: SnapshotHashes = { compareHash: null, restoreHash: null };
+
+/** Move the results (journalled by the caller) and snapshot every resource. */
+async function snapshotResources(ws: Workspace, plan: SnapshotPlan): Promise<Map<string, SnapshotHashes>> {
+  for (const move of plan.moves) {
+    applyResultMoves(move.root, move.moves, { copy: move.copy });
+    const verb = move.copy ? "Copy" : "Move";
+    await ws.getResource(move.name).snapshots?.commitResults?.(`${verb} current results to ${plan.relDest}`);
+  }
+  faultPoint("after-results-moved");
+  const hashes = new Map<string, SnapshotHashes>();
+  for (const r of ws.resources) {
+    ws.ctx.output.info(`[snapshot] Taking snapshot of resource ${r.name}`);
+    hashes.set(r.name, r.snapshots ? await r.snapshots.snapshot() : NO_HASHES);
+  }
+  ws.ctx.output.info("[shapshot] all resources snapshotted successfully.");
+  return hashes;
+}
+
+/** Write the manifest, metadata and lineage of a new snapshot and commit them. */
+async function recordSnapshot(
+  ws: Workspace,
+  plan: SnapshotPlan,
+  snapshot: { hash: string; content: string; hashes: Map<string, SnapshotHashes> },
+): Promise<SnapshotResult> {
+  const { hash, hashes } = snapshot;
+  const moved = plan.moves.filter((p) => !p.copy).map((p) => p.name);
+  await recordLineage(ws, { hash, hashes, relDest: plan.relDest, moved });
+  const metadata: SnapshotMetadata = {
+    hash,
+    tags: plan.tag !== undefined ? [plan.tag] : [],
+    message: plan.message,
+    hostname: ws.hostname(),
+    timestamp: plan.timestamp,
+    relativeDestinationPath: plan.relDest,
+    restoreHashes: restoreHashesOf(hashes),
+    metrics: plan.metrics,
+  };
+  if (plan.moveTagFrom) removeTag(ws, plan.moveTagFrom, plan.tag!);
+  writeManifest(ws.dir, hash, snapshot.content);
+  writeSnapshotMetadata(ws.dir, metadata);
+  faultPoint("before-commit");
+  await ws.save(`Completed snapshot ${hash}`);
+  endSnapshotJournal(ws.dir);
+  reportTaken(ws, plan.tag, hash);
+  return { hash, metadata, merged: false };
+}
+
+function restoreHashesOf(hashes: Map<string, SnapshotHashes>): Record<string, string | null> {
+  return Object.fromEntries([...hashes].map(([n, h]) => [n, h.restoreHash]));
+}
+
+function reportTaken(ws: Workspace, tag: string | undefined, hash: string): void {
+  ws.ctx.output.info(
+    tag !== undefined
+      ? `Have successfully taken snapshot of workspace, tagged with '${tag}', hash is ${hash}.`
+      : `Have successfully taken snapshot of workspace, hash is ${hash}.`,
+  );
+}
+
+/** Record `hashes` as a new snapshot, or merge tags and message into the existing one with the same hash. */
+async function completeSnapshot(
+  ws: Workspace,
+  plan: SnapshotPlan,
+  hashes: Map<string, SnapshotHashes>,
+): Promise<SnapshotResult> {
+  const { hash, content } = manifestFor(ws, hashes);
+  const existing = readSnapshotMetadata(ws.dir, hash);
+  if (!existing) return await recordSnapshot(ws, plan, { hash, content, hashes });
+  await exportLineage(ws, replacePlaceholders(ws, hashes));
+  return await mergeIntoExisting(ws, existing, plan, hashes);
+}
+
 /**
  * Take a snapshot of the workspace. Returns its hash and metadata.
  *
@@ -99,214 +262,21 @@ function readMetrics(r: Resource): JsonObject | null | undefined {
  * ```
  */
 export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions = {}): Promise<SnapshotResult> {
-  const { ctx } = ws;
-  const tag = options.tag;
-  const message = options.message ?? "";
-  const all = readAllSnapshotMetadata(ws.dir);
-  let moveTagFrom: SnapshotMetadata | undefined;
-  if (tag !== undefined) {
-    validateTag(tag);
-    const holder = findSnapshotByTag(all, tag);
-    if (holder) {
-      const text = `Tag '${tag}' already exists for snapshot ${holder.hash} taken ${holder.timestamp}`;
-      if (ctx.batch) throw new ConfigurationError(text);
-      if (!(await ctx.prompter.confirm(`${text}. Remove this tag so we can add it to the new snapshot?`, false))) {
-        throw new UserAbort();
-      }
-      moveTagFrom = holder;
-    }
+  const plan = await planSnapshot(ws, options);
+  const unchanged = await unchangedHashes(ws, plan);
+  if (unchanged && readSnapshotMetadata(ws.dir, manifestFor(ws, unchanged).hash)) {
+    return await completeSnapshot(ws, plan, unchanged);
   }
-
-  const number = listSnapshotHashes(ws.dir).length + 1;
-  const now = new Date();
-  const timestamp = isoTimestamp(now, nowMicros());
-  const template = ws.getParam("results.dir_template") as string;
-  const relDest = expandTemplate(template, {
-    username: username(),
-    hostname: ws.hostname(),
-    timestamp: now,
-    snapshotNumber: number,
-    tag,
-  });
-  const templateRegex = templateRegexSource(template);
-  const excludeFiles = ws.getParam("results.move_exclude_files") as string[];
-
-  checkNoGitFat(ws.dir, "Workspace");
-  for (const r of ws.resources) await r.snapshots?.snapshotPrecheck();
-  // A stale exported lineage.json must not end up in this snapshot's hashes.
-  for (const r of ws.resources) {
-    if (r.params.export === true && r.localPath) await removeExportedLineage(ws, r.localPath);
-  }
-
-  // Metrics and results moves are planned before anything changes.
-  let metrics: JsonObject | null = null;
-  const plans: JournalResource[] = [];
-  const resultsResources = ws.resources.filter((r) => r.role === "results" && r.localPath);
-  for (const r of resultsResources) {
-    const m = readMetrics(r);
-    if (metrics === null && m) metrics = m;
-    const files = planResultsMove(r.localPath!, { templateRegex, excludeFiles });
-    if (files.length) {
-      plans.push({
-        name: r.name,
-        root: r.localPath!,
-        copy: r.params.export === true,
-        moves: resultMoves(r.localPath!, files, relDest),
-      });
-    }
-  }
-
-  const hashes = new Map<string, SnapshotHashes>();
-  if (plans.length === 0) {
-    // Nothing to move: if no resource needs a commit either, this may be a known snapshot.
-    let unchanged = true;
-    for (const r of ws.resources) {
-      const h = r.snapshots ? await r.snapshots.currentHashes() : { compareHash: null, restoreHash: null };
-      if (!h) {
-        unchanged = false;
-        break;
-      }
-      hashes.set(r.name, h);
-    }
-    if (unchanged) {
-      const { hash } = manifestFor(ws, hashes);
-      const existing = readSnapshotMetadata(ws.dir, hash);
-      if (existing) {
-        await exportLineage(ws, replacePlaceholders(ws, hashes));
-        return await mergeIntoExisting(ws, existing, {
-          tag,
-          message,
-          timestamp,
-          relDest,
-          hashes,
-          metrics,
-          moveTagFrom,
-        });
-      }
-    }
-    hashes.clear();
-  }
-
   // Journal even when no results move: a crash after the metadata is written must not leave it dangling.
-  await beginSnapshotJournal(ctx, ws.dir, plans);
+  await beginSnapshotJournal(ws.ctx, ws.dir, plan.moves);
   try {
-    for (const plan of plans) {
-      applyResultMoves(plan.root, plan.moves, { copy: plan.copy });
-      const verb = plan.copy ? "Copy" : "Move";
-      await ws.getResource(plan.name).snapshots?.commitResults?.(`${verb} current results to ${relDest}`);
-    }
-    faultPoint("after-results-moved");
-
-    for (const r of ws.resources) {
-      ctx.output.info(`[snapshot] Taking snapshot of resource ${r.name}`);
-      hashes.set(r.name, r.snapshots ? await r.snapshots.snapshot() : { compareHash: null, restoreHash: null });
-    }
-    ctx.output.info("[shapshot] all resources snapshotted successfully.");
-
-    const { hash, content } = manifestFor(ws, hashes);
-    const existing = readSnapshotMetadata(ws.dir, hash);
-    if (existing) {
-      await exportLineage(ws, replacePlaceholders(ws, hashes));
-      return await mergeIntoExisting(ws, existing, { tag, message, timestamp, relDest, hashes, metrics, moveTagFrom });
-    }
-    await recordLineage(ws, { hash, hashes, relDest, moved: plans.filter((p) => !p.copy).map((p) => p.name) });
-    const metadata: SnapshotMetadata = {
-      hash,
-      tags: tag !== undefined ? [tag] : [],
-      message,
-      hostname: ws.hostname(),
-      timestamp,
-      relativeDestinationPath: relDest,
-      restoreHashes: Object.fromEntries([...hashes].map(([n, h]) => [n, h.restoreHash])),
-      metrics,
-    };
-    if (moveTagFrom) removeTag(ws, moveTagFrom, tag!);
-    writeManifest(ws.dir, hash, content);
-    writeSnapshotMetadata(ws.dir, metadata);
-    faultPoint("before-commit");
-    await ws.save(`Completed snapshot ${hash}`);
-    endSnapshotJournal(ws.dir);
-    ctx.output.info(
-      tag !== undefined
-        ? `Have successfully taken snapshot of workspace, tagged with '${tag}', hash is ${hash}.`
-        : `Have successfully taken snapshot of workspace, hash is ${hash}.`,
-    );
-    return { hash, metadata, merged: false };
+    return await completeSnapshot(ws, plan, await snapshotResources(ws, plan));
   } catch (e) {
     // Put moved results back now rather than at the next command.
-    if (plans.length) await recoverInterruptedSnapshot(ctx, ws.dir).catch(() => {});
+    if (plan.moves.length) await recoverInterruptedSnapshot(ws.ctx, ws.dir).catch(() => {});
     else endSnapshotJournal(ws.dir);
     throw e;
   }
-}
-
-/** Lineage at snapshot time (spec §8.5, §8.6). */
-async function recordLineage(
-  ws: Workspace,
-  s: { hash: string; hashes: Map<string, SnapshotHashes>; relDest: string; moved: string[] },
-): Promise<void> {
-  const store = replacePlaceholders(ws, s.hashes);
-  snapshotLineage(ws.dir, s.hash, ws.resources.map((r) => r.name));
-  for (const r of ws.resources) {
-    if (r.role !== "results") continue;
-    if (await writeLineageJson(ws, r, store, join(s.relDest, "lineage.json"))) {
-      ws.ctx.output.info(`Wrote lineage for ${r.name} to lineage.json`);
-    }
-  }
-  await exportLineage(ws, store);
-  // Results that moved start afresh; their lineage lives on in the snapshot.
-  for (const name of s.moved) store.clearResource(name);
-  store.save();
-}
-
-/** The current lineage with the placeholders of hashed resources replaced (and saved). */
-function replacePlaceholders(ws: Workspace, hashes: Map<string, SnapshotHashes>): LineageStore {
-  const store = LineageStore.open(join(ws.dir, CURRENT_LINEAGE_DIR));
-  const known = new Map<string, string>();
-  for (const [name, h] of hashes) if (h.compareHash !== null) known.set(name, h.compareHash);
-  store.replacePlaceholders(known);
-  store.save();
-  return store;
-}
-
-/**
- * `lineage.json` at the root of every exported resource. Also on a snapshot
- * that matches an existing one: the stale file was removed before hashing.
- */
-async function exportLineage(ws: Workspace, store: LineageStore): Promise<void> {
-  for (const r of ws.resources) {
-    if (r.params.export !== true) continue;
-    if (await writeLineageJson(ws, r, store, "lineage.json")) {
-      ws.ctx.output.info(`Exported lineage for ${r.name} to lineage.json`);
-    }
-  }
-}
-
-/**
- * Write the lineage of `r` to `rel` inside it, when it has any; in a resource
- * with its own git repository the file is committed (as 1.6 does).
- */
-async function writeLineageJson(ws: Workspace, r: Resource, store: LineageStore, rel: string): Promise<boolean> {
-  if (!r.localPath) return false;
-  const walk = lineageForResource(store, r.name);
-  if (walk.lineages.length === 0) return false;
-  for (const m of walk.messages) ws.ctx.output.warn(m);
-  const file = join(r.localPath, rel);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileAtomic(
-    file,
-    serializeExportedLineage({ resourceName: r.name, complete: walk.warnings === 0, lineages: walk.lineages }),
-  );
-  await r.commitFile?.(rel, `Added ${rel}`);
-  return true;
-}
-
-async function removeExportedLineage(ws: Workspace, root: string): Promise<void> {
-  const file = join(root, "lineage.json");
-  if (!existsSync(file)) return;
-  const repo = gitDirOf(root) ? root : isInside(root, ws.dir) ? ws.dir : undefined;
-  if (repo && await isTracked(ws.ctx, repo, file)) await git(ws.ctx, repo, ["rm", "-q", "-f", "--", file]);
-  else rmSync(file, { force: true });
 }
 
 function manifestFor(ws: Workspace, hashes: Map<string, SnapshotHashes>): { hash: string; content: string } {
@@ -324,28 +294,20 @@ function removeTag(ws: Workspace, md: SnapshotMetadata, tag: string): void {
   writeSnapshotMetadata(ws.dir, { ...md, tags: md.tags.filter((t) => t !== tag) });
 }
 
-interface MergeInput {
-  tag?: string;
-  message: string;
-  timestamp: string;
-  relDest: string;
-  hashes: Map<string, SnapshotHashes>;
-  metrics: JsonObject | null;
-  moveTagFrom?: SnapshotMetadata;
-}
-
-async function mergeIntoExisting(ws: Workspace, old: SnapshotMetadata, input: MergeInput): Promise<SnapshotResult> {
+async function mergeIntoExisting(
+  ws: Workspace,
+  old: SnapshotMetadata,
+  plan: SnapshotPlan,
+  hashes: Map<string, SnapshotHashes>,
+): Promise<SnapshotResult> {
   const { ctx } = ws;
   const tags = [...old.tags];
-  if (input.tag !== undefined && !tags.includes(input.tag)) tags.push(input.tag);
+  if (plan.tag !== undefined && !tags.includes(plan.tag)) tags.push(plan.tag);
   let message = old.message;
-  if (!ctx.batch && input.message && input.message !== old.message) {
-    if (
-      await ctx.prompter.confirm(
-        `A snapshot with this hash already exists. Do you want to update the message from '${old.message}' to '${input.message}'?`,
-        false,
-      )
-    ) message = input.message;
+  if (!ctx.batch && plan.message && plan.message !== old.message) {
+    const question =
+      `A snapshot with this hash already exists. Do you want to update the message from '${old.message}' to '${plan.message}'?`;
+    if (await ctx.prompter.confirm(question, false)) message = plan.message;
   }
   if (tags.length === old.tags.length && message === old.message) {
     throw new ConfigurationError("No differences from previous snapshot, doing nothing.");
@@ -358,19 +320,15 @@ async function mergeIntoExisting(ws: Workspace, old: SnapshotMetadata, input: Me
     hostname: ws.hostname(),
     // Nothing moved this time: the results (and their metrics) are still those of the old snapshot.
     relativeDestinationPath: old.relativeDestinationPath,
-    restoreHashes: Object.fromEntries([...input.hashes].map(([n, h]) => [n, h.restoreHash])),
-    metrics: old.metrics ?? input.metrics,
-    updatedTimestamp: input.timestamp,
+    restoreHashes: restoreHashesOf(hashes),
+    metrics: old.metrics ?? plan.metrics,
+    updatedTimestamp: plan.timestamp,
   };
-  if (input.moveTagFrom && input.moveTagFrom.hash !== old.hash) removeTag(ws, input.moveTagFrom, input.tag!);
+  if (plan.moveTagFrom && plan.moveTagFrom.hash !== old.hash) removeTag(ws, plan.moveTagFrom, plan.tag!);
   writeSnapshotMetadata(ws.dir, metadata);
   await ws.save(`Completed snapshot ${old.hash}`);
   endSnapshotJournal(ws.dir);
-  ctx.output.info(
-    input.tag !== undefined
-      ? `Have successfully taken snapshot of workspace, tagged with '${input.tag}', hash is ${old.hash}.`
-      : `Have successfully taken snapshot of workspace, hash is ${old.hash}.`,
-  );
+  reportTaken(ws, plan.tag, old.hash);
   return { hash: old.hash, metadata, merged: true };
 }
 
