@@ -6,7 +6,7 @@
  * temporary folders; rclone uses a temporary config with a local remote.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type CommandResult,
@@ -412,11 +412,16 @@ Deno.test("clone: unreachable remote, a repository that is no workspace, an exis
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^Configuration error: \S+plain already exists; pick another directory\n$/);
   assert.ok(existsSync(join(plain, "README.md")));
-  // Without a DIRECTORY the workspace's name is used; it exists here.
+  // Without a DIRECTORY the workspace's name is used; it exists here, and it is left as it was
+  // (uncommitted work and the object store included): a failed clone removes only what it made.
+  writeFileSync(join(ws, "unsaved.txt"), "work in progress\n");
+  const wsBefore = readdirSync(ws).sort();
   r = await dws(sb, ["--batch", "clone", "--hostname", "h", wsRemote], { cwd: sb.dir });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /ws already exists; give a DIRECTORY to clone into\n$/);
-  assert.equal(readdirSync(sb.dir).filter((n) => /^[0-9a-f]{32}$/.test(n)).length, 0);
+  assert.deepEqual(readdirSync(ws).sort(), wsBefore);
+  assert.equal(readFileSync(join(ws, "unsaved.txt"), "utf8"), "work in progress\n");
+  assert.equal(readdirSync(sb.dir).filter((n) => n.startsWith(".dws-clone-")).length, 0);
   // A bad hostname is refused before anything happens.
   r = await dws(sb, ["--batch", "clone", "--hostname", "bad_host", wsRemote, "x"], { cwd: sb.dir });
   assert.equal(r.code, 1);
@@ -468,4 +473,31 @@ Deno.test("pull: a workspace with uncommitted changes is refused; resources adde
   assert.equal(readText(join(ws, "added", "README.md")), "# added\n");
   assert.deepEqual(localParams(ws).added, { local_path: "added" });
   assert.match(readText(join(ws, ".gitignore")), /^\/added\/$/m);
+});
+
+Deno.test("clone: an origin whose config names the workspace '../x' (or '.', '..', 'a/b') reaches no other folder", async () => {
+  using sb = sandbox();
+  const ws = await initWorkspace(sb, "ws");
+  const wsRemote = await bareRepo(sb, "ws");
+  await dwsOk(sb, ["--batch", "publish", wsRemote], { cwd: ws });
+  const victim = join(sb.dir, "x");
+  mkdirSync(victim);
+  writeFileSync(join(victim, "keep.txt"), "mine\n");
+  const sub = join(sb.dir, "sub");
+  mkdirSync(sub);
+  for (const name of ["../x", "..", ".", "a/b", "/tmp/abs"]) {
+    const config = join(ws, ".dataworkspace", "config.json");
+    const text = readFileSync(config, "utf8").replace(/"name": "[^"]*"/, `"name": ${JSON.stringify(name)}`);
+    writeFileSync(config, text);
+    await git(sb, ws, "commit", "-qam", `hostile name ${name}`);
+    await git(sb, ws, "push", "-q", "origin", "HEAD");
+    const r = await dws(sb, ["--batch", "clone", "--hostname", "h", wsRemote], { cwd: sub });
+    assert.equal(r.code, 1, name);
+    assert.match(r.stderr, /is not a plain name; give a DIRECTORY to clone into\n$/, name);
+    assert.deepEqual(readdirSync(sub), [], name);
+    assert.deepEqual(readdirSync(victim), ["keep.txt"], name);
+  }
+  // With a DIRECTORY the name does not matter.
+  await dwsOk(sb, ["--batch", "clone", "--hostname", "h", wsRemote, "mine"], { cwd: sub });
+  assert.ok(existsSync(join(sub, "mine", ".dataworkspace")));
 });
