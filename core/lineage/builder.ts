@@ -177,32 +177,8 @@ export class LineageBuilder {
    */
   async eval(): Promise<Lineage> {
     const ctx = createContext(this.#context);
-    const wsDir = this.#workspaceDir ? resolveWorkspaceDir(this.#workspaceDir) : findWorkspaceDir(process.cwd());
-    if (!wsDir) {
-      throw new ConfigurationError(
-        `Did not find a data workspace enclosing ${process.cwd()}; use withWorkspaceDirectory()`,
-      );
-    }
-    if (!this.#inputs && !this.#noInputs) {
-      throw new ConfigurationError("A step needs its inputs: call withInputPath(s)/withInputRef, or withNoInputs()");
-    }
-    const ws = await Workspace.open(wsDir, ctx);
-    const codeRefs: ResourceRef[] = [];
-    for (const c of this.#code) {
-      const ref = typeof c === "string" ? tryRef(ws, c) : validateRef(ws, c);
-      if (!ref) {
-        ctx.output.warn(`WARNING: code ${c} is not inside a resource of the workspace; it is not recorded`);
-        continue;
-      }
-      const r = ws.getResource(ref.name);
-      if (r.role !== "code") {
-        throw new ConfigurationError(
-          `Code ${formatRef(ref)} is in resource '${r.name}', whose role is ${r.role}, not code`,
-        );
-      }
-      const whole = { name: ref.name, subpath: null };
-      if (!codeRefs.some((x) => sameRef(x, whole))) codeRefs.push(whole);
-    }
+    const ws = await Workspace.open(this.#findWorkspace(), ctx);
+    const codeRefs = codeRefsOf(ws, this.#code);
     const stepName = this.#stepName ??
       (typeof this.#code[0] === "string" ? stepNameFrom(this.#code[0]) : undefined);
     if (!stepName) throw new ConfigurationError("The step has no name: use withStepName() or asScriptStep()");
@@ -211,29 +187,7 @@ export class LineageBuilder {
     const now = this.#startTime ?? new Date();
     const startTime = isoTimestamp(now, this.#startTime ? undefined : nowMicros());
     const comment = `Step ${stepName} at ${startTime.replace("T", " ")}`;
-    const cwdRef = tryRef(ws, process.cwd());
-
-    const { inputs, code } = await withWorkspaceLock(ws.dir, () => {
-      const store = LineageStore.open(join(ws.dir, CURRENT_LINEAGE_DIR));
-      checkConsistency(store, stepName, inputRefs);
-      const certFor = (ref: ResourceRef, type: "source_data" | "code"): ResourceCert => {
-        const e = store.lookup(ref);
-        if (e) return { ref, certificate: e.cert.certificate };
-        const cert: ResourceCert = {
-          ref,
-          certificate: { certType: "placeholder", version: 1, comment, isOutput: false },
-        };
-        store.putInputRecord({ type, cert });
-        return cert;
-      };
-      const result = {
-        inputs: inputRefs.map((r) => certFor(r, "source_data")),
-        code: codeRefs.map((r) => certFor(r, "code")),
-      };
-      store.save();
-      return Promise.resolve(result);
-    }, { output: ctx.output, command: `lineage step ${stepName}` });
-
+    const { inputs, code } = await recordInputVersions(ws, { stepName, comment, inputRefs, codeRefs });
     const step: StepLineage = {
       type: "step",
       stepName,
@@ -244,22 +198,23 @@ export class LineageBuilder {
       codeResources: code,
       outputResources: [],
       commandLine: this.#commandLine,
-      runFromDirectory: cwdRef ?? null,
+      runFromDirectory: tryRef(ws, process.cwd()) ?? null,
     };
-    const lineage = this.#results
-      ? new ResultsLineage(ws, step, comment, now, this.#results)
-      : new Lineage(ws, step, comment, now);
-    if (this.#results) {
-      const ref = refForPath(ws, this.#results.dir);
-      const r = ws.getResource(ref.name);
-      if (r.role !== "results") {
-        throw new ConfigurationError(
-          `Results folder ${this.#results.dir} is in '${r.name}', which is not a results resource`,
-        );
-      }
-      lineage.addOutputRef(ref);
+    return this.#results ? resultsLineage(ws, step, comment, now, this.#results) : new Lineage(ws, step, comment, now);
+  }
+
+  /** The workspace folder: given, or the one enclosing the current directory; inputs must be declared. */
+  #findWorkspace(): string {
+    const wsDir = this.#workspaceDir ? resolveWorkspaceDir(this.#workspaceDir) : findWorkspaceDir(process.cwd());
+    if (!wsDir) {
+      throw new ConfigurationError(
+        `Did not find a data workspace enclosing ${process.cwd()}; use withWorkspaceDirectory()`,
+      );
     }
-    return lineage;
+    if (!this.#inputs && !this.#noInputs) {
+      throw new ConfigurationError("A step needs its inputs: call withInputPath(s)/withInputRef, or withNoInputs()");
+    }
+    return wsDir;
   }
 
   /**
@@ -465,4 +420,74 @@ export class ResultsLineage extends Lineage {
     this.ctx.output.info(`Wrote results to ${ref.name}:${ref.subpath}`);
     return file;
   }
+}
+
+/** The code resources of a step (whole resources, once each); code outside every resource is skipped with a warning. */
+function codeRefsOf(ws: Workspace, code: readonly (string | ResourceRef)[]): ResourceRef[] {
+  const refs: ResourceRef[] = [];
+  for (const c of code) {
+    const ref = typeof c === "string" ? tryRef(ws, c) : validateRef(ws, c);
+    if (!ref) {
+      ws.ctx.output.warn(`WARNING: code ${c} is not inside a resource of the workspace; it is not recorded`);
+      continue;
+    }
+    const r = ws.getResource(ref.name);
+    if (r.role !== "code") {
+      throw new ConfigurationError(
+        `Code ${formatRef(ref)} is in resource '${r.name}', whose role is ${r.role}, not code`,
+      );
+    }
+    const whole = { name: ref.name, subpath: null };
+    if (!refs.some((x) => sameRef(x, whole))) refs.push(whole);
+  }
+  return refs;
+}
+
+/**
+ * The versions of a step's inputs and code from the current lineage; refs
+ * without lineage get a placeholder (replaced by the hash at the next
+ * snapshot), recorded under the workspace lock.
+ */
+function recordInputVersions(
+  ws: Workspace,
+  step: { stepName: string; comment: string; inputRefs: ResourceRef[]; codeRefs: ResourceRef[] },
+): Promise<{ inputs: ResourceCert[]; code: ResourceCert[] }> {
+  return withWorkspaceLock(ws.dir, () => {
+    const store = LineageStore.open(join(ws.dir, CURRENT_LINEAGE_DIR));
+    checkConsistency(store, step.stepName, step.inputRefs);
+    const certFor = (ref: ResourceRef, type: "source_data" | "code"): ResourceCert => {
+      const e = store.lookup(ref);
+      if (e) return { ref, certificate: e.cert.certificate };
+      const cert: ResourceCert = {
+        ref,
+        certificate: { certType: "placeholder", version: 1, comment: step.comment, isOutput: false },
+      };
+      store.putInputRecord({ type, cert });
+      return cert;
+    };
+    const result = {
+      inputs: step.inputRefs.map((r) => certFor(r, "source_data")),
+      code: step.codeRefs.map((r) => certFor(r, "code")),
+    };
+    store.save();
+    return Promise.resolve(result);
+  }, { output: ws.ctx.output, command: `lineage step ${step.stepName}` });
+}
+
+/** A results step: its results folder must be in a results resource and is its first output. */
+function resultsLineage(
+  ws: Workspace,
+  step: StepLineage,
+  comment: string,
+  started: Date,
+  results: { dir: string; description?: string },
+): ResultsLineage {
+  const lineage = new ResultsLineage(ws, step, comment, started, results);
+  const ref = refForPath(ws, results.dir);
+  const r = ws.getResource(ref.name);
+  if (r.role !== "results") {
+    throw new ConfigurationError(`Results folder ${results.dir} is in '${r.name}', which is not a results resource`);
+  }
+  lineage.addOutputRef(ref);
+  return lineage;
 }
