@@ -5,16 +5,21 @@
  */
 import { Command } from "commander";
 import { addCommand } from "./commands/add.ts";
+import { cloneCommand } from "./commands/clone.ts";
 import { configCommand } from "./commands/config.ts";
+import { deleteSnapshotCommand } from "./commands/delete_snapshot.ts";
 import { deployCommand } from "./commands/deploy.ts";
+import { diffCommand } from "./commands/diff.ts";
 import { gcCommand } from "./commands/gc.ts";
 import { initCommand } from "./commands/init.ts";
 import { lineageCommand } from "./commands/lineage.ts";
+import { publishCommand } from "./commands/publish.ts";
+import { pullCommand } from "./commands/pull.ts";
+import { pushCommand } from "./commands/push.ts";
 import { reportCommand, statusCommand } from "./commands/report.ts";
-import { deleteSnapshotCommand, diffCommand, restoreCommand } from "./commands/restore.ts";
+import { restoreCommand } from "./commands/restore.ts";
 import { runCommand } from "./commands/run.ts";
 import { snapshotCommand } from "./commands/snapshot.ts";
-import { cloneCommand, publishCommand, pullCommand, pushCommand } from "./commands/sync.ts";
 import { versionCommand } from "./commands/version.ts";
 
 /** Build the `dws` program. */

@@ -27,93 +27,112 @@ export function reportCommand(): Command {
   const report = new Command("report")
     .description("Reports about the workspace.")
     .option(...WORKSPACE_DIR_OPTION);
-  report.addCommand(
-    new Command("status")
-      .description("Show the workspace's resources by role.")
-      .option(...WORKSPACE_DIR_OPTION)
-      .action((_opts, cmd: Command) => printStatus(cmd)),
-  );
-  report.addCommand(
-    new Command("history")
-      .description("Show the history of snapshots, newest first, with their metrics.")
-      .option("--limit <n>", "show at most this many snapshots", wholeNumber(1))
-      .option(
-        "--baseline <tag-or-hash>",
-        "colour metrics green (better), red (worse) or bold (within 0.5%) against this snapshot's",
-        snapshotArg,
-      )
-      .option("--heatmap", "colour each metric column as a heatmap (7 quantile bins)")
-      .option(
-        "--maximize-metrics <names>",
-        "comma-separated metrics where larger is better (besides accuracy)",
-        commaList,
-      )
-      .option("--minimize-metrics <names>", "comma-separated metrics where smaller is better (besides loss)", commaList)
-      .option("--color", "colour even when the output is not a terminal (default: on a terminal, unless NO_COLOR)")
-      .option(...WORKSPACE_DIR_OPTION)
-      .action(async (opts, cmd: Command) => {
-        const { historyReport } = await import("../../core/report/history.ts");
-        const ctx = contextFor(cmd);
-        const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
-        const color = opts.color === true || (!process.env.NO_COLOR && process.stdout.isTTY === true);
-        printLines(
-          ctx,
-          historyReport(ws.dir, {
-            limit: opts.limit,
-            baseline: opts.baseline,
-            heatmap: opts.heatmap,
-            maximizeMetrics: opts.maximizeMetrics,
-            minimizeMetrics: opts.minimizeMetrics,
-            color,
-          }),
-        );
-      }),
-  );
-  report.addCommand(
-    new Command("lineage")
-      .description("Show the lineage of every resource: the step, source data or code behind each.")
-      .option("--snapshot <tag-or-hash>", "as of this snapshot (default: the current state)", snapshotArg)
-      .option(...WORKSPACE_DIR_OPTION)
-      .action(async (opts, cmd: Command) => {
-        const { lineageReport } = await import("../../core/report/lineage_table.ts");
-        const ctx = contextFor(cmd);
-        const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
-        printLines(ctx, lineageReport(ws.dir, { tagOrHash: opts.snapshot }));
-      }),
-  );
-  report.addCommand(
-    new Command("results")
-      .description("Show a results.json: the current one, or a snapshot's.")
-      .option("--snapshot <tag-or-hash>", "the results of this snapshot", snapshotArg)
-      .option("--resource <name>", "look only in this resource (default: every results resource)")
-      .option(...WORKSPACE_DIR_OPTION)
-      .action(async (opts, cmd: Command) => {
-        const { resultsReport } = await import("../../core/report/results.ts");
-        const ctx = contextFor(cmd);
-        const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
-        printLines(ctx, await resultsReport(ws, { tagOrHash: opts.snapshot, resourceName: opts.resource }));
-      }),
-  );
-  report.addCommand(
-    new Command("html")
-      .description("Write a self-contained HTML report: history, metric trends, results and lineage.")
-      .argument("<output>", "the HTML file to write")
-      .option("--snapshot <tag-or-hash>", "whose results and lineage to show (default: the newest)", snapshotArg)
-      .option("--baseline <tag-or-hash>", "measure changes from this snapshot (default: the oldest)", snapshotArg)
-      .option("--resource <name>", "the results resource (default: all for results, the first for lineage)")
-      .option(...WORKSPACE_DIR_OPTION)
-      .action(async (output: string, opts, cmd: Command) => {
-        const { writeHtmlReport } = await import("../../core/report/html.ts");
-        const ctx = contextFor(cmd);
-        const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
-        await writeHtmlReport(ws, output, {
-          tagOrHash: opts.snapshot,
-          baseline: opts.baseline,
-          resourceName: opts.resource,
-        });
-      }),
-  );
+  for (
+    const sub of [
+      reportStatusCommand(),
+      reportHistoryCommand(),
+      reportLineageCommand(),
+      reportResultsCommand(),
+      reportHtmlCommand(),
+    ]
+  ) report.addCommand(sub);
   return report;
+}
+
+/** `dws report status`. */
+function reportStatusCommand(): Command {
+  return new Command("status")
+    .description("Show the workspace's resources by role.")
+    .option(...WORKSPACE_DIR_OPTION)
+    .action((_opts, cmd: Command) => printStatus(cmd));
+}
+
+/** `dws report history`. */
+function reportHistoryCommand(): Command {
+  return new Command("history")
+    .description("Show the history of snapshots, newest first, with their metrics.")
+    .option("--limit <n>", "show at most this many snapshots", wholeNumber(1))
+    .option(
+      "--baseline <tag-or-hash>",
+      "colour metrics green (better), red (worse) or bold (within 0.5%) against this snapshot's",
+      snapshotArg,
+    )
+    .option("--heatmap", "colour each metric column as a heatmap (7 quantile bins)")
+    .option(
+      "--maximize-metrics <names>",
+      "comma-separated metrics where larger is better (besides accuracy)",
+      commaList,
+    )
+    .option("--minimize-metrics <names>", "comma-separated metrics where smaller is better (besides loss)", commaList)
+    .option("--color", "colour even when the output is not a terminal (default: on a terminal, unless NO_COLOR)")
+    .option(...WORKSPACE_DIR_OPTION)
+    .action(async (opts, cmd: Command) => {
+      const { historyReport } = await import("../../core/report/history.ts");
+      const ctx = contextFor(cmd);
+      const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+      const color = opts.color === true || (!process.env.NO_COLOR && process.stdout.isTTY === true);
+      printLines(
+        ctx,
+        historyReport(ws.dir, {
+          limit: opts.limit,
+          baseline: opts.baseline,
+          heatmap: opts.heatmap,
+          maximizeMetrics: opts.maximizeMetrics,
+          minimizeMetrics: opts.minimizeMetrics,
+          color,
+        }),
+      );
+    });
+}
+
+/** `dws report lineage`. */
+function reportLineageCommand(): Command {
+  return new Command("lineage")
+    .description("Show the lineage of every resource: the step, source data or code behind each.")
+    .option("--snapshot <tag-or-hash>", "as of this snapshot (default: the current state)", snapshotArg)
+    .option(...WORKSPACE_DIR_OPTION)
+    .action(async (opts, cmd: Command) => {
+      const { lineageReport } = await import("../../core/report/lineage_table.ts");
+      const ctx = contextFor(cmd);
+      const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+      printLines(ctx, lineageReport(ws.dir, { tagOrHash: opts.snapshot }));
+    });
+}
+
+/** `dws report results`. */
+function reportResultsCommand(): Command {
+  return new Command("results")
+    .description("Show a results.json: the current one, or a snapshot's.")
+    .option("--snapshot <tag-or-hash>", "the results of this snapshot", snapshotArg)
+    .option("--resource <name>", "look only in this resource (default: every results resource)")
+    .option(...WORKSPACE_DIR_OPTION)
+    .action(async (opts, cmd: Command) => {
+      const { resultsReport } = await import("../../core/report/results.ts");
+      const ctx = contextFor(cmd);
+      const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+      printLines(ctx, await resultsReport(ws, { tagOrHash: opts.snapshot, resourceName: opts.resource }));
+    });
+}
+
+/** `dws report html`. */
+function reportHtmlCommand(): Command {
+  return new Command("html")
+    .description("Write a self-contained HTML report: history, metric trends, results and lineage.")
+    .argument("<output>", "the HTML file to write")
+    .option("--snapshot <tag-or-hash>", "whose results and lineage to show (default: the newest)", snapshotArg)
+    .option("--baseline <tag-or-hash>", "measure changes from this snapshot (default: the oldest)", snapshotArg)
+    .option("--resource <name>", "the results resource (default: all for results, the first for lineage)")
+    .option(...WORKSPACE_DIR_OPTION)
+    .action(async (output: string, opts, cmd: Command) => {
+      const { writeHtmlReport } = await import("../../core/report/html.ts");
+      const ctx = contextFor(cmd);
+      const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+      await writeHtmlReport(ws, output, {
+        tagOrHash: opts.snapshot,
+        baseline: opts.baseline,
+        resourceName: opts.resource,
+      });
+    });
 }
 
 /** The deprecated `status` command (use `dws report status`). */
