@@ -16,7 +16,7 @@ export function publishCommand(): Command {
     .option("--skip <names>", "resources not to push (comma list)", commaList)
     .option(...WORKSPACE_DIR_OPTION)
     .action(async (remote: string, opts, cmd: Command) => {
-      const { publishWorkspace } = await import("../../core/commands/push.ts");
+      const { publishWorkspace } = await import("../../core/commands/publish.ts");
       const ctx = contextFor(cmd);
       await withWorkspace(ctx, (ws) => publishWorkspace(ws, remote, { skip: opts.skip }), {
         workspaceDir: globalOptions(cmd).workspaceDir,

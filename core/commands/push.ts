@@ -1,5 +1,5 @@
 /**
- * `dws push` and `dws publish` (spec §7): prechecks for the workspace and
+ * `dws push` (spec §7): prechecks for the workspace and
  * every selected resource first, then the resources, then the workspace.
  *
  * @module
@@ -60,43 +60,4 @@ export async function pushWorkspace(ws: Workspace, selection: SyncSelection = {}
   if (objectRemote) await pushSnapshotObjects(ws, objectRemote);
   await pushRepo(ctx, ws.dir, { branch, what: "Workspace" });
   await ws.save("push command");
-}
-
-/**
- * Set the workspace's origin and push it there (`dws publish REMOTE`).
- *
- * @example
- * ```ts
- * await publishWorkspace(ws, "git@github.com:me/ws.git");
- * ```
- */
-export async function publishWorkspace(
-  ws: Workspace,
-  remote: string,
-  selection: SyncSelection = {},
-): Promise<void> {
-  const existing = await gitConfigGet(ws.ctx, ws.dir, "remote.origin.url");
-  if (existing) {
-    throw new ConfigurationError(`The workspace already has origin ${existing}; use 'dws push'`);
-  }
-  if (!(await lsRemoteOk(ws, remote))) {
-    throw new ConfigurationError(`Unable to access remote repository ${remote}; create it first (an empty repository)`);
-  }
-  await git(ws.ctx, ws.dir, ["remote", "add", "origin", remote]);
-  ws.ctx.output.info(`Set remote origin to ${remote}`);
-  try {
-    await pushWorkspace(ws, selection);
-  } catch (e) {
-    await git(ws.ctx, ws.dir, ["remote", "remove", "origin"]);
-    throw e;
-  }
-}
-
-async function lsRemoteOk(ws: Workspace, remote: string): Promise<boolean> {
-  try {
-    await git(ws.ctx, ws.dir, ["ls-remote", "--quiet", remote]);
-    return true;
-  } catch {
-    return false;
-  }
 }
