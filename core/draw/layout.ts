@@ -224,6 +224,193 @@ export function separate(desired: readonly number[], gap: readonly number[]): nu
   return out;
 }
 
+/** One vertex per node, in input order, on the layer assigned to it. */
+function nodeVertices(nodes: readonly LayoutNode[], layerOf: Map<string, number>): Map<string, Vertex> {
+  const vertices = new Map<string, Vertex>();
+  nodes.forEach((n, i) =>
+    vertices.set(n.id, {
+      id: n.id,
+      width: n.width,
+      height: n.height,
+      layer: layerOf.get(n.id)!,
+      dummy: false,
+      order: i,
+      y: 0,
+      preds: [],
+      succs: [],
+    })
+  );
+  return vertices;
+}
+
+/**
+ * Link the vertices of each edge, splitting long edges with dummy vertices
+ * (one per layer crossed) so that every link joins adjacent layers; the
+ * chains are keyed by the JSON of `[source, target]`.
+ */
+function edgeChains(
+  dag: readonly [string, string][],
+  vertices: Map<string, Vertex>,
+  nodeCount: number,
+): Map<string, Vertex[]> {
+  const chains = new Map<string, Vertex[]>();
+  let dummies = 0;
+  for (const [a, b] of dag) {
+    const chain = [vertices.get(a)!];
+    for (let l = chain[0].layer + 1; l < vertices.get(b)!.layer; l++) {
+      const d: Vertex = {
+        id: `\0dummy${dummies++}`,
+        width: 0,
+        height: 6,
+        layer: l,
+        dummy: true,
+        order: nodeCount + dummies,
+        y: 0,
+        preds: [],
+        succs: [],
+      };
+      chain.push(d);
+    }
+    chain.push(vertices.get(b)!);
+    for (let i = 0; i + 1 < chain.length; i++) {
+      chain[i].succs.push(chain[i + 1]);
+      chain[i + 1].preds.push(chain[i]);
+    }
+    chains.set(JSON.stringify([a, b]), chain);
+  }
+  return chains;
+}
+
+/** The vertices grouped by layer, each layer in depth-first discovery order. */
+function initialLayers(ofNodes: readonly Vertex[], all: readonly Vertex[]): Vertex[][] {
+  const layerCount = all.length ? Math.max(...all.map((v) => v.layer)) + 1 : 0;
+  const layers: Vertex[][] = Array.from({ length: layerCount }, () => []);
+  // Discovery from the sources first keeps related nodes together.
+  const seen = new Set<Vertex>();
+  const visit = (v: Vertex) => {
+    if (seen.has(v)) return;
+    seen.add(v);
+    layers[v.layer].push(v);
+    v.succs.forEach(visit);
+  };
+  ofNodes.filter((v) => v.preds.length === 0).forEach(visit);
+  all.forEach(visit);
+  layers.forEach((l) => l.forEach((v, i) => (v.order = i)));
+  return layers;
+}
+
+/** Alternate barycenter sweeps and keep the ordering with the fewest crossings seen. */
+function reduceCrossings(layers: Vertex[][]): void {
+  let best = layers.map((l) => [...l]);
+  let bestCount = totalCrossings(layers);
+  for (let it = 0; it < 12 && bestCount > 0; it++) {
+    sweep(layers, it % 2 === 0);
+    const c = totalCrossings(layers);
+    if (c < bestCount) {
+      bestCount = c;
+      best = layers.map((l) => [...l]);
+    }
+  }
+  best.forEach((l, i) => {
+    layers[i] = l;
+    l.forEach((v, j) => (v.order = j));
+  });
+}
+
+/** The centre x of each column, each as wide as its widest vertex, and the width of the drawing. */
+function columns(
+  layers: readonly Vertex[][],
+  layerGap: number,
+  margin: number,
+): { centres: number[]; width: number } {
+  const centres: number[] = [];
+  let x = margin;
+  for (const l of layers) {
+    const w = Math.max(0, ...l.map((v) => v.width));
+    centres.push(x + w / 2);
+    x += w + layerGap;
+  }
+  return { centres, width: Math.max(x - layerGap + margin, 2 * margin) };
+}
+
+/** The least distance between the centres of each vertex of a layer and the one above it (0 for the first). */
+function gapsOf(layer: readonly Vertex[], nodeGap: number): number[] {
+  // Dummies are edges passing through, so they may sit closer.
+  const gapFor = (a: Vertex, b: Vertex) => (a.dummy || b.dummy ? nodeGap / 2 : nodeGap);
+  return layer.map((v, i) => (i === 0 ? 0 : (layer[i - 1].height + v.height) / 2 + gapFor(layer[i - 1], v)));
+}
+
+const spanOf = (l: readonly Vertex[]) => (l.length ? l[l.length - 1].y - l[0].y : 0);
+const meanY = (vs: readonly Vertex[]) => vs.reduce((a, v) => a + v.y, 0) / vs.length;
+
+/** Stack each layer tightly, centred on the tallest one. */
+function stackLayers(layers: readonly Vertex[][], nodeGap: number): void {
+  for (const l of layers) {
+    const pos = separate(l.map(() => 0), gapsOf(l, nodeGap));
+    l.forEach((v, i) => (v.y = pos[i]));
+  }
+  const tallest = Math.max(0, ...layers.map(spanOf));
+  for (const l of layers) {
+    const shift = (tallest - spanOf(l)) / 2 - (l[0]?.y ?? 0);
+    l.forEach((v) => (v.y += shift));
+  }
+}
+
+/**
+ * Pull vertices towards the mean of their neighbours while keeping the gaps:
+ * alternately towards predecessors (downward sweeps) and successors, both
+ * in the last rounds.
+ */
+function pullTowardsNeighbours(layers: readonly Vertex[][], nodeGap: number): void {
+  for (let it = 0; it < 16; it++) {
+    const down = it % 2 === 0;
+    const order = down ? layers : [...layers].reverse();
+    for (const l of order) {
+      const desired = l.map((v) => {
+        const ns = it >= 12 ? [...v.preds, ...v.succs] : down ? v.preds : v.succs;
+        return ns.length ? meanY(ns) : v.y;
+      });
+      const pos = separate(desired, gapsOf(l, nodeGap));
+      l.forEach((v, i) => (v.y = pos[i]));
+    }
+  }
+}
+
+/** Move the vertices so that the drawing starts `margin` from the top; returns its height, margins included. */
+function fitVertically(all: readonly Vertex[], margin: number): number {
+  const top = all.length ? Math.min(...all.map((v) => v.y - v.height / 2)) : 0;
+  const bottom = all.length ? Math.max(...all.map((v) => v.y + v.height / 2)) : 0;
+  for (const v of all) v.y += margin - top;
+  return bottom - top + 2 * margin;
+}
+
+/**
+ * Each edge as the points of its chain, from the source's right side to the
+ * target's left side; an edge reversed to break a cycle is routed backwards
+ * along its chain.
+ */
+function routeEdges(
+  edges: readonly LayoutEdge[],
+  vertices: Map<string, Vertex>,
+  chains: Map<string, Vertex[]>,
+  colX: readonly number[],
+): RoutedEdge[] {
+  const routed: RoutedEdge[] = [];
+  for (const e of edges) {
+    if (e.source === e.target || !vertices.has(e.source) || !vertices.has(e.target)) continue;
+    let chain = chains.get(JSON.stringify([e.source, e.target]));
+    const reversed = !chain;
+    chain ??= chains.get(JSON.stringify([e.target, e.source]));
+    if (!chain) continue;
+    const pts = chain.map((v) => ({ x: colX[v.layer], y: v.y }));
+    const first = chain[0], last = chain[chain.length - 1];
+    pts[0] = { x: colX[first.layer] + first.width / 2, y: first.y };
+    pts[pts.length - 1] = { x: colX[last.layer] - last.width / 2, y: last.y };
+    routed.push({ source: e.source, target: e.target, points: reversed ? pts.reverse() : pts });
+  }
+  return routed;
+}
+
 /**
  * Lay out a directed graph in columns, edges running left to right.
  *
@@ -247,139 +434,18 @@ export function layeredLayout(
   const ids = nodes.map((n) => n.id);
   if (new Set(ids).size !== ids.length) throw new RangeError("layeredLayout: node ids must be unique");
   const dag = acyclicEdges(ids, edges);
-  const layerOf = assignLayers(ids, dag);
-
-  const vertices = new Map<string, Vertex>();
-  nodes.forEach((n, i) =>
-    vertices.set(n.id, {
-      id: n.id,
-      width: n.width,
-      height: n.height,
-      layer: layerOf.get(n.id)!,
-      dummy: false,
-      order: i,
-      y: 0,
-      preds: [],
-      succs: [],
-    })
-  );
-  // Split long edges with dummy vertices, one per layer crossed.
-  const chains = new Map<string, Vertex[]>();
-  let dummies = 0;
-  for (const [a, b] of dag) {
-    const chain = [vertices.get(a)!];
-    for (let l = chain[0].layer + 1; l < vertices.get(b)!.layer; l++) {
-      const d: Vertex = {
-        id: `\0dummy${dummies++}`,
-        width: 0,
-        height: 6,
-        layer: l,
-        dummy: true,
-        order: nodes.length + dummies,
-        y: 0,
-        preds: [],
-        succs: [],
-      };
-      chain.push(d);
-    }
-    chain.push(vertices.get(b)!);
-    for (let i = 0; i + 1 < chain.length; i++) {
-      chain[i].succs.push(chain[i + 1]);
-      chain[i + 1].preds.push(chain[i]);
-    }
-    chains.set(JSON.stringify([a, b]), chain);
-  }
+  const vertices = nodeVertices(nodes, assignLayers(ids, dag));
+  const chains = edgeChains(dag, vertices, nodes.length);
   const all = [...vertices.values(), ...[...chains.values()].flatMap((c) => c.filter((v) => v.dummy))];
-  const layerCount = all.length ? Math.max(...all.map((v) => v.layer)) + 1 : 0;
-  const layers: Vertex[][] = Array.from({ length: layerCount }, () => []);
-  // Initial order: depth-first discovery from the sources keeps related nodes together.
-  const seen = new Set<Vertex>();
-  const visit = (v: Vertex) => {
-    if (seen.has(v)) return;
-    seen.add(v);
-    layers[v.layer].push(v);
-    v.succs.forEach(visit);
-  };
-  [...vertices.values()].filter((v) => v.preds.length === 0).forEach(visit);
-  all.forEach(visit);
-  layers.forEach((l) => l.forEach((v, i) => (v.order = i)));
-
-  // Crossing reduction: alternate sweeps, keep the best ordering seen.
-  let best = layers.map((l) => [...l]);
-  let bestCount = totalCrossings(layers);
-  for (let it = 0; it < 12 && bestCount > 0; it++) {
-    sweep(layers, it % 2 === 0);
-    const c = totalCrossings(layers);
-    if (c < bestCount) {
-      bestCount = c;
-      best = layers.map((l) => [...l]);
-    }
-  }
-  best.forEach((l, i) => {
-    layers[i] = l;
-    l.forEach((v, j) => (v.order = j));
-  });
-
-  // Columns: x from the widest node of each layer.
-  const colWidth = layers.map((l) => Math.max(0, ...l.map((v) => v.width)));
-  const colX: number[] = [];
-  let x = margin;
-  colWidth.forEach((w) => {
-    colX.push(x + w / 2);
-    x += w + layerGap;
-  });
-
-  // Vertical positions: stack, then pull towards neighbours while keeping gaps.
-  const gapsOf = (l: Vertex[]) =>
-    l.map((v, i) => (i === 0 ? 0 : (l[i - 1].height + v.height) / 2 + gapFor(l[i - 1], v)));
-  const gapFor = (a: Vertex, b: Vertex) => (a.dummy || b.dummy ? nodeGap / 2 : nodeGap);
-  for (const l of layers) {
-    const pos = separate(l.map(() => 0), gapsOf(l));
-    l.forEach((v, i) => (v.y = pos[i]));
-  }
-  const tallest = Math.max(0, ...layers.map((l) => l.length ? l[l.length - 1].y - l[0].y : 0));
-  for (const l of layers) {
-    const shift = (tallest - (l.length ? l[l.length - 1].y - l[0].y : 0)) / 2 - (l[0]?.y ?? 0);
-    l.forEach((v) => (v.y += shift));
-  }
-  const mean = (vs: Vertex[]) => vs.reduce((a, v) => a + v.y, 0) / vs.length;
-  for (let it = 0; it < 16; it++) {
-    const down = it % 2 === 0;
-    const order = down ? layers : [...layers].reverse();
-    for (const l of order) {
-      const desired = l.map((v) => {
-        const ns = it >= 12 ? [...v.preds, ...v.succs] : down ? v.preds : v.succs;
-        return ns.length ? mean(ns) : v.y;
-      });
-      const pos = separate(desired, gapsOf(l));
-      l.forEach((v, i) => (v.y = pos[i]));
-    }
-  }
-  const top = all.length ? Math.min(...all.map((v) => v.y - v.height / 2)) : 0;
-  const bottom = all.length ? Math.max(...all.map((v) => v.y + v.height / 2)) : 0;
-  for (const v of all) v.y += margin - top;
-
+  const layers = initialLayers([...vertices.values()], all);
+  reduceCrossings(layers);
+  const { centres: colX, width } = columns(layers, layerGap, margin);
+  stackLayers(layers, nodeGap);
+  pullTowardsNeighbours(layers, nodeGap);
+  const height = fitVertically(all, margin);
   const placed: PlacedNode[] = nodes.map((n) => {
     const v = vertices.get(n.id)!;
     return { ...n, x: colX[v.layer], y: v.y, layer: v.layer };
   });
-  const routed: RoutedEdge[] = [];
-  for (const e of edges) {
-    if (e.source === e.target || !vertices.has(e.source) || !vertices.has(e.target)) continue;
-    let chain = chains.get(JSON.stringify([e.source, e.target]));
-    const reversed = !chain;
-    chain ??= chains.get(JSON.stringify([e.target, e.source]));
-    if (!chain) continue;
-    const pts = chain.map((v) => ({ x: colX[v.layer], y: v.y }));
-    const first = chain[0], last = chain[chain.length - 1];
-    pts[0] = { x: colX[first.layer] + first.width / 2, y: first.y };
-    pts[pts.length - 1] = { x: colX[last.layer] - last.width / 2, y: last.y };
-    routed.push({ source: e.source, target: e.target, points: reversed ? pts.reverse() : pts });
-  }
-  return {
-    nodes: placed,
-    edges: routed,
-    width: Math.max(x - layerGap + margin, 2 * margin),
-    height: bottom - top + 2 * margin,
-  };
+  return { nodes: placed, edges: routeEdges(edges, vertices, chains, colX), width, height };
 }

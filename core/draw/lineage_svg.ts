@@ -6,7 +6,15 @@
  *
  * @module
  */
-import { layeredLayout, type LayoutEdge, type LayoutNode, type Point } from "./layout.ts";
+import {
+  layeredLayout,
+  type Layout,
+  type LayoutEdge,
+  type LayoutNode,
+  type PlacedNode,
+  type Point,
+  type RoutedEdge,
+} from "./layout.ts";
 import type { LineageGraph, LineageGraphNode, LineageGraphStep } from "../lineage/graph.ts";
 import { pythonStr } from "../base/python_repr.ts";
 
@@ -112,6 +120,142 @@ function pathFor(points: readonly Point[]): string {
   return d;
 }
 
+const certName = (n: LineageGraphNode) => shorten(n.name, 48);
+const stepName = (s: LineageGraphStep) => shorten(s.stepName, 40);
+
+/** The box of a version, wide enough for its name and version. */
+function certVertex(n: LineageGraphNode): LayoutNode {
+  const w = Math.max(textWidth(certName(n), 13, "bold"), textWidth(versionText(n), 11.5, "mono")) + 28;
+  return { id: `c${n.id}`, width: Math.max(96, Math.ceil(w)), height: CERT_H };
+}
+
+/** The pill of a step, wide enough for its name and start time. */
+function stepVertex(s: LineageGraphStep): LayoutNode {
+  const w = Math.max(textWidth(stepName(s), 12, "bold"), textWidth(stepTime(s), 10.5)) + 30;
+  return { id: `s${s.id}`, width: Math.max(84, Math.ceil(w)), height: STEP_H };
+}
+
+/** Each link as an edge into its step and one out of it; a step with several links is drawn once. */
+function linkEdges(graph: LineageGraph): LayoutEdge[] {
+  const edges: LayoutEdge[] = [];
+  const edgeKeys = new Set<string>();
+  const addEdge = (source: string, target: string) => {
+    const k = `${source}>${target}`;
+    if (!edgeKeys.has(k)) {
+      edgeKeys.add(k);
+      edges.push({ source, target });
+    }
+  };
+  for (const l of graph.links) {
+    addEdge(`c${l.source}`, `s${l.step}`);
+    addEdge(`s${l.step}`, `c${l.target}`);
+  }
+  return edges;
+}
+
+/** Names of layout vertices for the edges' tooltips. */
+function vertexLabeller(graph: LineageGraph, steps: readonly LineageGraphStep[]): (v: string) => string {
+  const stepById = new Map(steps.map((s) => [s.id, s]));
+  return (v) => {
+    if (v.startsWith("s")) {
+      const s = stepById.get(Number(v.slice(1)))!;
+      return `${s.stepName}@${stepTime(s)}`;
+    }
+    return graph.nodes[Number(v.slice(1)) - 1].name;
+  };
+}
+
+/** The legend (only the roles drawn) and the zoom buttons above the drawing. */
+function graphBar(graph: LineageGraph, roles: Record<string, string>): string {
+  const legendRoles = new Set(graph.nodes.map((n) => roleOf(n, roles)));
+  const legend = Object.entries(ROLE_COLOURS).filter(([r]) => legendRoles.has(r)).map(([_r, c]) =>
+    `<span class="dws-legend-item"><span class="dws-swatch" style="background:${c.fill};border-color:${c.stroke}"></span>${
+      escapeXml(c.label)
+    }</span>`
+  );
+  legend.push(`<span class="dws-legend-item"><span class="dws-swatch dws-swatch-step"></span>step</span>`);
+  if (graph.nodes.some((n) => n.certificate.certType === "placeholder")) {
+    legend.push(
+      `<span class="dws-legend-item"><span class="dws-swatch dws-swatch-placeholder"></span>not yet snapshotted</span>`,
+    );
+  }
+  return `<div class="dws-graph-bar"><div class="dws-legend">${legend.join("")}</div>` +
+    `<div class="dws-graph-buttons"><button type="button" data-zoom="in" title="Zoom in">+</button>` +
+    `<button type="button" data-zoom="out" title="Zoom out">&#8722;</button>` +
+    `<button type="button" data-zoom="fit" title="Show the whole graph">Fit</button></div></div>`;
+}
+
+/** The opening `<svg>` tag; the page script fits the drawing to its `data-width` and `data-height`. */
+function svgStart(graph: LineageGraph, layout: Layout): string {
+  return `<svg class="dws-graph-svg" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${
+    escapeXml(`Lineage graph of ${graph.resourceName}`)
+  }" data-width="${Math.ceil(layout.width)}" data-height="${Math.ceil(layout.height)}">`;
+}
+
+/** The arrow head of the edges, with an id unique per page. */
+function arrowDefs(prefix: string): string {
+  return `<defs><marker id="${prefix}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" ` +
+    `markerUnits="userSpaceOnUse" orient="auto"><path d="M0,1 L9,5 L0,9 z" fill="#8c959f"/></marker></defs>`;
+}
+
+/** An edge, its two ends named in its tooltip. */
+function edgeSvg(e: RoutedEdge, prefix: string, labelOf: (v: string) => string): string {
+  const tip = `${labelOf(e.source)} → ${labelOf(e.target)}`;
+  return `<path class="dws-edge" data-from="${e.source}" data-to="${e.target}" d="${pathFor(e.points)}" ` +
+    `marker-end="url(#${prefix}-arrow)"><title>${escapeXml(tip)}</title></path>`;
+}
+
+/** The SVG translation to the top-left corner of a placed box, to a tenth of a pixel. */
+function topLeft(p: PlacedNode): string {
+  const r = (v: number) => Math.round(v * 10) / 10;
+  return `translate(${r(p.x - p.width / 2)},${r(p.y - p.height / 2)})`;
+}
+
+/** A version's box: name and short version on it, the whole version, role and comment in its tooltip. */
+function certSvg(n: LineageGraphNode, p: PlacedNode, roles: Record<string, string>): string[] {
+  const role = roleOf(n, roles);
+  const colours = ROLE_COLOURS[role];
+  const placeholder = n.certificate.certType === "placeholder";
+  const c = n.certificate;
+  const version = c.certType === "hash" ? `hash ${c.hashval}` : `placeholder version ${c.version}`;
+  const tip = [
+    n.name,
+    version,
+    n.imported ? "from imported lineage" : `role: ${roles[n.resourceName] ?? "unknown"}`,
+    c.comment,
+  ].filter((t) => t).join("\n");
+  return [
+    `<g class="dws-node dws-cert role-${role}${placeholder ? " dws-placeholder" : ""}" data-v="c${n.id}" ` +
+    `transform="${topLeft(p)}">`,
+    `<title>${escapeXml(tip)}</title>`,
+    `<rect width="${p.width}" height="${p.height}" rx="7" fill="${colours.fill}" stroke="${colours.stroke}"/>`,
+    `<text class="dws-node-name" x="${p.width / 2}" y="19" data-max="${p.width - 12}">${escapeXml(certName(n))}</text>`,
+    `<text class="dws-node-version" x="${p.width / 2}" y="35" data-max="${p.width - 12}">${
+      escapeXml(versionText(n))
+    }</text>`,
+    `</g>`,
+  ];
+}
+
+/** A step's pill: name and start time on it, the full time and parameters in its tooltip. */
+function stepSvg(s: LineageGraphStep, p: PlacedNode): string[] {
+  const params = Object.entries(s.parameters).map(([k, v]) => `  ${k} = ${pythonStr(v)}`);
+  const tip = [
+    `step ${s.stepName}`,
+    `started ${s.startTime.replace("T", " ")}`,
+    ...(params.length ? ["parameters:", ...params] : []),
+  ]
+    .join("\n");
+  return [
+    `<g class="dws-node dws-step" data-v="s${s.id}" transform="${topLeft(p)}">`,
+    `<title>${escapeXml(tip)}</title>`,
+    `<rect width="${p.width}" height="${p.height}" rx="${p.height / 2}"/>`,
+    `<text class="dws-step-name" x="${p.width / 2}" y="16" data-max="${p.width - 14}">${escapeXml(stepName(s))}</text>`,
+    `<text class="dws-step-time" x="${p.width / 2}" y="29" data-max="${p.width - 14}">${escapeXml(stepTime(s))}</text>`,
+    `</g>`,
+  ];
+}
+
 /**
  * The graph as an inline SVG drawing inside a `<div class="dws-graph">`
  * with zoom buttons and a legend; needs {@link GRAPH_CSS} and
@@ -127,134 +271,30 @@ export function renderLineageSvg(graph: LineageGraph, options: GraphRenderOption
   let height = options.height ?? 800;
   const prefix = options.idPrefix ?? "lg";
   const roles = options.roles ?? {};
-  const vertices: LayoutNode[] = [];
-  const certName = new Map<number, string>();
-  for (const n of graph.nodes) {
-    const name = shorten(n.name, 48);
-    certName.set(n.id, name);
-    const w = Math.max(textWidth(name, 13, "bold"), textWidth(versionText(n), 11.5, "mono")) + 28;
-    vertices.push({ id: `c${n.id}`, width: Math.max(96, Math.ceil(w)), height: CERT_H });
-  }
   const usedSteps = new Set(graph.links.map((l) => l.step));
   const steps = graph.steps.filter((s) => usedSteps.has(s.id));
-  for (const s of steps) {
-    const w = Math.max(textWidth(shorten(s.stepName, 40), 12, "bold"), textWidth(stepTime(s), 10.5)) + 30;
-    vertices.push({ id: `s${s.id}`, width: Math.max(84, Math.ceil(w)), height: STEP_H });
-  }
-  const edges: LayoutEdge[] = [];
-  const edgeKeys = new Set<string>();
-  const addEdge = (source: string, target: string) => {
-    const k = `${source}>${target}`;
-    if (!edgeKeys.has(k)) {
-      edgeKeys.add(k);
-      edges.push({ source, target });
-    }
-  };
-  for (const l of graph.links) {
-    addEdge(`c${l.source}`, `s${l.step}`);
-    addEdge(`s${l.step}`, `c${l.target}`);
-  }
-  const layout = layeredLayout(vertices, edges, { layerGap: 46, nodeGap: 16, margin: 24 });
+  const vertices = [...graph.nodes.map(certVertex), ...steps.map(stepVertex)];
+  const layout = layeredLayout(vertices, linkEdges(graph), { layerGap: 46, nodeGap: 16, margin: 24 });
   if (options.autoHeight) height = Math.max(260, Math.min(height, Math.ceil(layout.height) + 72));
   const byId = new Map(layout.nodes.map((n) => [n.id, n]));
-  const stepById = new Map(steps.map((s) => [s.id, s]));
-  const labelOf = (v: string) => {
-    if (v.startsWith("s")) {
-      const s = stepById.get(Number(v.slice(1)))!;
-      return `${s.stepName}@${stepTime(s)}`;
-    }
-    return graph.nodes[Number(v.slice(1)) - 1].name;
-  };
-
-  const out: string[] = [];
-  const legendRoles = new Set(graph.nodes.map((n) => roleOf(n, roles)));
-  const legend = Object.entries(ROLE_COLOURS).filter(([r]) => legendRoles.has(r)).map(([_r, c]) =>
-    `<span class="dws-legend-item"><span class="dws-swatch" style="background:${c.fill};border-color:${c.stroke}"></span>${
-      escapeXml(c.label)
-    }</span>`
-  );
-  legend.push(`<span class="dws-legend-item"><span class="dws-swatch dws-swatch-step"></span>step</span>`);
-  if (graph.nodes.some((n) => n.certificate.certType === "placeholder")) {
-    legend.push(
-      `<span class="dws-legend-item"><span class="dws-swatch dws-swatch-placeholder"></span>not yet snapshotted</span>`,
-    );
-  }
-  out.push(
+  const labelOf = vertexLabeller(graph, steps);
+  return [
     `<div class="dws-graph" id="${prefix}" style="max-width:${width}px;height:${height}px">`,
-    `<div class="dws-graph-bar"><div class="dws-legend">${legend.join("")}</div>` +
-      `<div class="dws-graph-buttons"><button type="button" data-zoom="in" title="Zoom in">+</button>` +
-      `<button type="button" data-zoom="out" title="Zoom out">&#8722;</button>` +
-      `<button type="button" data-zoom="fit" title="Show the whole graph">Fit</button></div></div>`,
-    `<svg class="dws-graph-svg" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${
-      escapeXml(`Lineage graph of ${graph.resourceName}`)
-    }" data-width="${Math.ceil(layout.width)}" data-height="${Math.ceil(layout.height)}">`,
-    `<defs><marker id="${prefix}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" ` +
-      `markerUnits="userSpaceOnUse" orient="auto"><path d="M0,1 L9,5 L0,9 z" fill="#8c959f"/></marker></defs>`,
+    graphBar(graph, roles),
+    svgStart(graph, layout),
+    arrowDefs(prefix),
     `<g class="dws-viewport">`,
     `<g class="dws-edges">`,
-  );
-  for (const e of layout.edges) {
-    const tip = `${labelOf(e.source)} → ${labelOf(e.target)}`;
-    out.push(
-      `<path class="dws-edge" data-from="${e.source}" data-to="${e.target}" d="${pathFor(e.points)}" ` +
-        `marker-end="url(#${prefix}-arrow)"><title>${escapeXml(tip)}</title></path>`,
-    );
-  }
-  out.push(`</g>`, `<g class="dws-nodes">`);
-  const r = (v: number) => Math.round(v * 10) / 10;
-  for (const n of graph.nodes) {
-    const p = byId.get(`c${n.id}`)!;
-    const role = roleOf(n, roles);
-    const colours = ROLE_COLOURS[role];
-    const placeholder = n.certificate.certType === "placeholder";
-    const c = n.certificate;
-    const version = c.certType === "hash" ? `hash ${c.hashval}` : `placeholder version ${c.version}`;
-    const tip = [
-      n.name,
-      version,
-      n.imported ? "from imported lineage" : `role: ${roles[n.resourceName] ?? "unknown"}`,
-      c.comment,
-    ].filter((t) => t).join("\n");
-    out.push(
-      `<g class="dws-node dws-cert role-${role}${placeholder ? " dws-placeholder" : ""}" data-v="c${n.id}" ` +
-        `transform="translate(${r(p.x - p.width / 2)},${r(p.y - p.height / 2)})">`,
-      `<title>${escapeXml(tip)}</title>`,
-      `<rect width="${p.width}" height="${p.height}" rx="7" fill="${colours.fill}" stroke="${colours.stroke}"/>`,
-      `<text class="dws-node-name" x="${p.width / 2}" y="19" data-max="${p.width - 12}">${
-        escapeXml(certName.get(n.id)!)
-      }</text>`,
-      `<text class="dws-node-version" x="${p.width / 2}" y="35" data-max="${p.width - 12}">${
-        escapeXml(versionText(n))
-      }</text>`,
-      `</g>`,
-    );
-  }
-  for (const s of steps) {
-    const p = byId.get(`s${s.id}`)!;
-    const params = Object.entries(s.parameters).map(([k, v]) => `  ${k} = ${pythonStr(v)}`);
-    const tip = [
-      `step ${s.stepName}`,
-      `started ${s.startTime.replace("T", " ")}`,
-      ...(params.length ? ["parameters:", ...params] : []),
-    ]
-      .join("\n");
-    out.push(
-      `<g class="dws-node dws-step" data-v="s${s.id}" transform="translate(${r(p.x - p.width / 2)},${
-        r(p.y - p.height / 2)
-      })">`,
-      `<title>${escapeXml(tip)}</title>`,
-      `<rect width="${p.width}" height="${p.height}" rx="${p.height / 2}"/>`,
-      `<text class="dws-step-name" x="${p.width / 2}" y="16" data-max="${p.width - 14}">${
-        escapeXml(shorten(s.stepName, 40))
-      }</text>`,
-      `<text class="dws-step-time" x="${p.width / 2}" y="29" data-max="${p.width - 14}">${
-        escapeXml(stepTime(s))
-      }</text>`,
-      `</g>`,
-    );
-  }
-  out.push(`</g>`, `</g>`, `</svg>`, `</div>`);
-  return out.join("\n");
+    ...layout.edges.map((e) => edgeSvg(e, prefix, labelOf)),
+    `</g>`,
+    `<g class="dws-nodes">`,
+    ...graph.nodes.flatMap((n) => certSvg(n, byId.get(`c${n.id}`)!, roles)),
+    ...steps.flatMap((s) => stepSvg(s, byId.get(`s${s.id}`)!)),
+    `</g>`,
+    `</g>`,
+    `</svg>`,
+    `</div>`,
+  ].join("\n");
 }
 
 /** Styles of the graph drawing. */

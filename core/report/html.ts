@@ -125,6 +125,93 @@ function snapshotLabel(s: SnapshotMetadata): string {
   return s.tags[0] ?? s.hash.slice(0, 7);
 }
 
+/** Positions of snapshots in the history: the baseline and the one shown. */
+type Marks = { baseline?: number; selected?: number };
+
+/** Chart size and the margins around its plot area (left, right, top, bottom) that hold the axis labels. */
+const CHART = { W: 360, H: 200, L: 52, R: 16, T: 14, B: 40 } as const;
+
+/** Where the chart maps snapshot indexes and values, to a tenth of a unit. */
+interface ChartScale {
+  x: (i: number) => number;
+  y: (v: number) => number;
+}
+
+/** The value range of a chart: a little wider than the values so that no point sits on the frame. */
+function paddedRange(values: readonly number[]): [number, number] {
+  let lo = Math.min(...values), hi = Math.max(...values);
+  if (lo === hi) {
+    const pad = Math.abs(lo) > 0 ? Math.abs(lo) * 0.1 : 1;
+    lo -= pad;
+    hi += pad;
+  } else {
+    const pad = (hi - lo) * 0.08;
+    lo -= pad;
+    hi += pad;
+  }
+  return [lo, hi];
+}
+
+function chartScale(n: number, lo: number, hi: number): ChartScale {
+  const { W, H, L, R, T, B } = CHART;
+  const f = (v: number) => Math.round(v * 10) / 10;
+  return {
+    // A lone snapshot is centred rather than pinned to the left edge.
+    x: (i) => f(L + (n <= 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (n - 1))),
+    y: (v) => f(T + ((hi - v) * (H - T - B)) / (hi - lo)),
+  };
+}
+
+/** Horizontal grid lines with their values. */
+function valueTicksSvg(lo: number, hi: number, { y }: ChartScale): string[] {
+  const { W, L, R } = CHART;
+  return niceTicks(lo, hi).flatMap((t) => [
+    `<line class="dws-grid" x1="${L}" x2="${W - R}" y1="${y(t)}" y2="${y(t)}"/>`,
+    `<text class="dws-tick" x="${L - 6}" y="${y(t) + 3.5}" text-anchor="end">${escapeXml(formatNumber(t))}</text>`,
+  ]);
+}
+
+/** Labels under the axis: at most about 7, always the newest snapshot's. */
+function snapshotTicksSvg(snapshots: readonly SnapshotMetadata[], { x }: ChartScale): string[] {
+  const { H, B } = CHART;
+  const n = snapshots.length;
+  const every = Math.max(1, Math.ceil(n / 7));
+  return snapshots.flatMap((s, i) => {
+    if (i % every !== 0 && i !== n - 1) return [];
+    const label = [...snapshotLabel(s)].slice(0, 10).join("");
+    return [`<text class="dws-tick" x="${x(i)}" y="${H - B + 16}" text-anchor="middle">${escapeXml(label)}</text>`];
+  });
+}
+
+function baselineSvg(value: number, { y }: ChartScale): string[] {
+  const { W, L, R } = CHART;
+  return [
+    `<line class="dws-baseline" x1="${L}" x2="${W - R}" y1="${y(value)}" y2="${y(value)}"/>`,
+    `<text class="dws-baseline-label" x="${W - R}" y="${y(value) - 4}" text-anchor="end">baseline</text>`,
+  ];
+}
+
+/** The line through the points present and the shaded area under it. */
+function lineSvg(present: readonly { i: number; v: number }[], { x, y }: ChartScale): string[] {
+  const { H, B } = CHART;
+  const line = present.map((p, k) => `${k ? "L" : "M"}${x(p.i)},${y(p.v)}`).join(" ");
+  const area = `${line} L${x(present[present.length - 1].i)},${H - B} L${x(present[0].i)},${H - B} Z`;
+  return [`<path class="dws-area" d="${area}"/>`, `<path class="dws-line" d="${line}"/>`];
+}
+
+function pointSvg(
+  p: { i: number; v: number },
+  s: SnapshotMetadata,
+  name: string,
+  selected: boolean,
+  { x, y }: ChartScale,
+): string {
+  const cls = selected ? "dws-point dws-point-selected" : "dws-point";
+  return `<circle class="${cls}" cx="${x(p.i)}" cy="${y(p.v)}" r="${selected ? 5 : 3.5}">` +
+    `<title>${escapeXml(`${snapshotLabel(s)} (${s.hash.slice(0, 7)}): ${name} = ${pythonStr(p.v)}`)}</title>` +
+    `</circle>`;
+}
+
 /**
  * An inline SVG line chart of one metric across snapshots (oldest left).
  *
@@ -138,67 +225,23 @@ export function lineChart(
   snapshots: readonly SnapshotMetadata[],
   marks: { baseline?: number; selected?: number } = {},
 ): string {
-  const W = 360, H = 200, L = 52, R = 16, T = 14, B = 40;
+  const { W, H, L, R, B } = CHART;
   const present = series.values.flatMap((v, i) => (v === undefined ? [] : [{ i, v }]));
-  let lo = Math.min(...present.map((p) => p.v)), hi = Math.max(...present.map((p) => p.v));
+  const [lo, hi] = paddedRange(present.map((p) => p.v));
   const baseValue = marks.baseline !== undefined ? series.values[marks.baseline] : undefined;
-  if (lo === hi) {
-    const pad = Math.abs(lo) > 0 ? Math.abs(lo) * 0.1 : 1;
-    lo -= pad;
-    hi += pad;
-  } else {
-    const pad = (hi - lo) * 0.08;
-    lo -= pad;
-    hi += pad;
-  }
-  const n = snapshots.length;
-  const x = (i: number) => L + (n <= 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (n - 1));
-  const y = (v: number) => T + ((hi - v) * (H - T - B)) / (hi - lo);
-  const f = (v: number) => Math.round(v * 10) / 10;
-  const out: string[] = [
+  const scale = chartScale(snapshots.length, lo, hi);
+  return [
     `<svg class="dws-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${
       escapeXml(`${series.name} across snapshots`)
     }">`,
-  ];
-  for (const t of niceTicks(lo, hi)) {
-    out.push(
-      `<line class="dws-grid" x1="${L}" x2="${W - R}" y1="${f(y(t))}" y2="${f(y(t))}"/>`,
-      `<text class="dws-tick" x="${L - 6}" y="${f(y(t)) + 3.5}" text-anchor="end">${escapeXml(formatNumber(t))}</text>`,
-    );
-  }
-  const every = Math.max(1, Math.ceil(n / 7));
-  snapshots.forEach((s, i) => {
-    if (i % every !== 0 && i !== n - 1) return;
-    const label = [...snapshotLabel(s)].slice(0, 10).join("");
-    out.push(
-      `<text class="dws-tick" x="${f(x(i))}" y="${H - B + 16}" text-anchor="middle">${escapeXml(label)}</text>`,
-    );
-  });
-  out.push(`<line class="dws-axis" x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}"/>`);
-  if (baseValue !== undefined) {
-    out.push(
-      `<line class="dws-baseline" x1="${L}" x2="${W - R}" y1="${f(y(baseValue))}" y2="${f(y(baseValue))}"/>`,
-      `<text class="dws-baseline-label" x="${W - R}" y="${f(y(baseValue)) - 4}" text-anchor="end">baseline</text>`,
-    );
-  }
-  if (present.length > 1) {
-    const line = present.map((p, k) => `${k ? "L" : "M"}${f(x(p.i))},${f(y(p.v))}`).join(" ");
-    const area = `${line} L${f(x(present[present.length - 1].i))},${H - B} L${f(x(present[0].i))},${H - B} Z`;
-    out.push(`<path class="dws-area" d="${area}"/>`, `<path class="dws-line" d="${line}"/>`);
-  }
-  for (const p of present) {
-    const s = snapshots[p.i];
-    const cls = p.i === marks.selected ? "dws-point dws-point-selected" : "dws-point";
-    out.push(
-      `<circle class="${cls}" cx="${f(x(p.i))}" cy="${f(y(p.v))}" r="${p.i === marks.selected ? 5 : 3.5}">` +
-        `<title>${
-          escapeXml(`${snapshotLabel(s)} (${s.hash.slice(0, 7)}): ${series.name} = ${pythonStr(p.v)}`)
-        }</title>` +
-        `</circle>`,
-    );
-  }
-  out.push(`</svg>`);
-  return out.join("\n");
+    ...valueTicksSvg(lo, hi, scale),
+    ...snapshotTicksSvg(snapshots, scale),
+    `<line class="dws-axis" x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}"/>`,
+    ...(baseValue !== undefined ? baselineSvg(baseValue, scale) : []),
+    ...(present.length > 1 ? lineSvg(present, scale) : []),
+    ...present.map((p) => pointSvg(p, snapshots[p.i], series.name, p.i === marks.selected, scale)),
+    `</svg>`,
+  ].join("\n");
 }
 
 function section(id: string, title: string, body: string, note = ""): string {
@@ -210,7 +253,7 @@ function section(id: string, title: string, body: string, note = ""): string {
 function historyTable(
   snapshots: readonly SnapshotMetadata[],
   series: readonly MetricSeries[],
-  marks: { baseline?: number; selected?: number },
+  marks: Marks,
 ): string {
   const head = ["Hash", "Tags", "Created", "Message", ...series.map((m) => m.name)];
   const rows: string[] = [];
@@ -371,15 +414,13 @@ main { max-width: 1320px; margin: 0 auto; }
 footer { text-align: center; color: #8c959f; font-size: 12px; padding: 0 0 28px; }
 `;
 
-/**
- * The HTML report of a workspace (a whole page).
- *
- * @example
- * ```ts
- * writeFileSync("report.html", await htmlReport(ws, { baseline: "S1" }));
- * ```
- */
-export async function htmlReport(ws: Workspace, options: HtmlReportOptions = {}): Promise<string> {
+/** The snapshots (oldest first), the one shown and the baseline, and where these two are in the history. */
+function reportScope(ws: Workspace, options: HtmlReportOptions): {
+  snapshots: SnapshotMetadata[];
+  chosen?: SnapshotMetadata;
+  baseline?: SnapshotMetadata;
+  marks: Marks;
+} {
   const snapshots = readAllSnapshotMetadata(ws.dir).sort(byTime);
   const indexOf = (md: SnapshotMetadata) => snapshots.findIndex((s) => s.hash === md.hash);
   const chosen = options.tagOrHash !== undefined
@@ -390,20 +431,26 @@ export async function htmlReport(ws: Workspace, options: HtmlReportOptions = {})
     selected: chosen ? indexOf(chosen) : undefined,
     baseline: baseline ? indexOf(baseline) : undefined,
   };
-  const series = metricSeries(snapshots);
-  const what = chosen ? `snapshot ${snapshotLabel(chosen)}` : "the current state";
-  const results = chosen
-    ? await findResults(ws, { tagOrHash: chosen.hash, resourceName: options.resourceName })
-    : await findResultsAt(ws, "results.json", options.resourceName);
+  return { snapshots, chosen, baseline, marks };
+}
 
+function stat(k: string, v: string, s: string): string {
+  return `<div class="dws-stat"><div class="k">${escapeXml(k)}</div><div class="v">${
+    escapeXml(v)
+  }</div><div class="s">${escapeXml(s)}</div></div>`;
+}
+
+/** The boxes at the top: snapshot count, the snapshot shown, the baseline and the resources by role. */
+function summaryHtml(
+  ws: Workspace,
+  snapshots: readonly SnapshotMetadata[],
+  chosen: SnapshotMetadata | undefined,
+  baseline: SnapshotMetadata | undefined,
+): string {
   const latest = snapshots[snapshots.length - 1];
   const roleCounts = Object.keys(ROLE_COLOURS).map((r) => [r, ws.resources.filter((x) => x.role === r).length] as const)
     .filter(([, n]) => n > 0).map(([r, n]) => `${n} ${r}`);
-  const stat = (k: string, v: string, s: string) =>
-    `<div class="dws-stat"><div class="k">${escapeXml(k)}</div><div class="v">${escapeXml(v)}</div><div class="s">${
-      escapeXml(s)
-    }</div></div>`;
-  const summary = `<div class="dws-summary">${
+  return `<div class="dws-summary">${
     [
       stat(
         "Snapshots",
@@ -423,25 +470,43 @@ export async function htmlReport(ws: Workspace, options: HtmlReportOptions = {})
       stat("Resources", String(ws.resources.length), roleCounts.join(", ")),
     ].join("")
   }</div>`;
+}
 
-  const historyBody = snapshots.length
-    ? historyTable(snapshots, series, marks) +
-      (series.length
-        ? `<div class="dws-legend-line"><span>Shade: value within its column, <span class="dws-scale"></span> low → high</span>` +
-          `<span>▲/▼: change from the baseline${baseline ? ` (${escapeXml(snapshotLabel(baseline))})` : ""}, ` +
-          `<span class="dws-better">green</span> better, <span class="dws-worse">red</span> worse ` +
-          `(lower is better for loss-, error- and time-like names)</span></div>`
-        : "")
-    : `<p class="dws-muted">No snapshots yet: take one with <code>dws snapshot</code>.</p>`;
-  const charts = series.map((m) => {
-    const last = [...m.values].reverse().find((v) => v !== undefined);
-    return `<div class="dws-chart-card"><div class="dws-chart-head"><span class="name">${escapeXml(m.name)}</span>` +
-      `<span class="latest">${last !== undefined ? `latest ${escapeXml(formatNumber(last))}` : ""}${
-        m.lowerIsBetter ? " · lower is better" : ""
-      }</span></div>${lineChart(m, snapshots, marks)}</div>`;
-  });
-  const resourcesBody =
-    `<div class="dws-table-wrap"><table class="dws-table"><thead><tr><th>Resource</th><th>Role</th>` +
+/** The history table with a key to its shades and changes, or how to take a first snapshot. */
+function historyBody(
+  snapshots: readonly SnapshotMetadata[],
+  series: readonly MetricSeries[],
+  marks: Marks,
+  baseline: SnapshotMetadata | undefined,
+): string {
+  if (!snapshots.length) return `<p class="dws-muted">No snapshots yet: take one with <code>dws snapshot</code>.</p>`;
+  const key = series.length
+    ? `<div class="dws-legend-line"><span>Shade: value within its column, <span class="dws-scale"></span> low → high</span>` +
+      `<span>▲/▼: change from the baseline${baseline ? ` (${escapeXml(snapshotLabel(baseline))})` : ""}, ` +
+      `<span class="dws-better">green</span> better, <span class="dws-worse">red</span> worse ` +
+      `(lower is better for loss-, error- and time-like names)</span></div>`
+    : "";
+  return historyTable(snapshots, series, marks) + key;
+}
+
+/** A metric's chart under its name and latest value. */
+function chartCard(m: MetricSeries, snapshots: readonly SnapshotMetadata[], marks: Marks): string {
+  const last = [...m.values].reverse().find((v) => v !== undefined);
+  return `<div class="dws-chart-card"><div class="dws-chart-head"><span class="name">${escapeXml(m.name)}</span>` +
+    `<span class="latest">${last !== undefined ? `latest ${escapeXml(formatNumber(last))}` : ""}${
+      m.lowerIsBetter ? " · lower is better" : ""
+    }</span></div>${lineChart(m, snapshots, marks)}</div>`;
+}
+
+/** The section of metric charts; empty when there are no metrics. */
+function trendsHtml(series: readonly MetricSeries[], snapshots: readonly SnapshotMetadata[], marks: Marks): string {
+  if (!series.length) return "";
+  const charts = series.map((m) => chartCard(m, snapshots, marks));
+  return section("trends", "Metric trends", `<div class="dws-charts">${charts.join("\n")}</div>`, "oldest → newest");
+}
+
+function resourcesTable(ws: Workspace): string {
+  return `<div class="dws-table-wrap"><table class="dws-table"><thead><tr><th>Resource</th><th>Role</th>` +
     `<th>Type</th></tr></thead><tbody>${
       ws.resources.map((r) =>
         `<tr><td class="mono">${escapeXml(r.name)}</td><td><span class="dws-swatch" style="background:${
@@ -451,10 +516,16 @@ export async function htmlReport(ws: Workspace, options: HtmlReportOptions = {})
         }</td></tr>`
       ).join("")
     }</tbody></table></div>`;
+}
 
-  const title = `Workspace ${ws.name}`;
-  const generated = isoTimestamp(new Date()).slice(0, 16).replace("T", " ");
-  const data = {
+/** What the page shows, as JSON for scripts that read the report. */
+function reportData(
+  ws: Workspace,
+  snapshots: readonly SnapshotMetadata[],
+  chosen: SnapshotMetadata | undefined,
+  baseline: SnapshotMetadata | undefined,
+): JsonValue {
+  return {
     workspace: ws.name,
     snapshots: snapshots.map((s) => ({
       hash: s.hash,
@@ -466,6 +537,25 @@ export async function htmlReport(ws: Workspace, options: HtmlReportOptions = {})
     shown: chosen?.hash ?? null,
     baseline: baseline?.hash ?? null,
   };
+}
+
+/**
+ * The HTML report of a workspace (a whole page).
+ *
+ * @example
+ * ```ts
+ * writeFileSync("report.html", await htmlReport(ws, { baseline: "S1" }));
+ * ```
+ */
+export async function htmlReport(ws: Workspace, options: HtmlReportOptions = {}): Promise<string> {
+  const { snapshots, chosen, baseline, marks } = reportScope(ws, options);
+  const series = metricSeries(snapshots);
+  const what = chosen ? `snapshot ${snapshotLabel(chosen)}` : "the current state";
+  const results = chosen
+    ? await findResults(ws, { tagOrHash: chosen.hash, resourceName: options.resourceName })
+    : await findResultsAt(ws, "results.json", options.resourceName);
+  const title = `Workspace ${ws.name}`;
+  const generated = isoTimestamp(new Date()).slice(0, 16).replace("T", " ");
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -479,19 +569,15 @@ export async function htmlReport(ws: Workspace, options: HtmlReportOptions = {})
     escapeXml(generated)
   } · ${snapshots.length} snapshot${snapshots.length === 1 ? "" : "s"}</p></header>
 <main>
-${summary}
-${section("history", "History of snapshots", historyBody, "newest first")}
-${
-    series.length
-      ? section("trends", "Metric trends", `<div class="dws-charts">${charts.join("\n")}</div>`, "oldest → newest")
-      : ""
-  }
+${summaryHtml(ws, snapshots, chosen, baseline)}
+${section("history", "History of snapshots", historyBody(snapshots, series, marks, baseline), "newest first")}
+${trendsHtml(series, snapshots, marks)}
 ${section("results", `Results · ${what}`, resultsHtml(results, what))}
 ${section("lineage", `Lineage · ${what}`, lineageHtml(ws, chosen, options.resourceName))}
-${section("resources", "Resources", resourcesBody)}
+${section("resources", "Resources", resourcesTable(ws))}
 </main>
 <footer>dws ${escapeXml(DWS_VERSION)} · self-contained report: no network needed</footer>
-<script type="application/json" id="dws-report-data">${scriptJson(data)}</script>
+<script type="application/json" id="dws-report-data">${scriptJson(reportData(ws, snapshots, chosen, baseline))}</script>
 <script>${GRAPH_SCRIPT}</script>
 </body>
 </html>
