@@ -246,9 +246,71 @@ class S3State {
   }
 }
 
-function snapshotOps(state: S3State): SnapshotOps {
+/** Upload the live bucket's snapshot file (when the bucket lacks it) and cache it locally. */
+async function takeS3Snapshot(state: S3State): Promise<SnapshotHashes> {
+  const { snapshot, count } = await state.live();
+  state.forgetListing();
+  const local = state.cachePath(snapshot.hash);
+  const bucket = await state.bucket();
+  const key = state.bucketSnapshotKey(snapshot.hash);
+  const cached = existsSync(local);
+  if (!cached || !(await bucket.objectExists(key))) {
+    await bucket.putObject(key, snapshot.gzipped, "application/gzip");
+    state.ctx.output.debug(`Uploaded snapshot of ${count} objects to s3://${state.bucketName}/${key}`);
+  }
+  // Cached only once uploaded: a cached file means both copies exist.
+  if (!cached) {
+    mkdirSync(join(state.dir, "snapshot_cache"), { recursive: true });
+    writeFileAtomic(local, snapshot.gzipped);
+  }
+  return { compareHash: snapshot.hash, restoreHash: snapshot.hash };
+}
+
+/** Pin the resource to snapshot `hash`, or unpin it when the live bucket is exactly that snapshot. */
+async function restoreS3Snapshot(state: S3State, hash: string): Promise<void> {
+  const tree = await state.tree(hash);
+  const { snapshot } = await state.live({ fresh: true });
+  if (snapshot.hash === hash) {
+    state.unpin();
+    state.ctx.output.info(
+      `Resource ${state.name}: s3://${state.bucketName} is exactly at snapshot ${hash.slice(0, 7)}; ` +
+        `it follows the live bucket.`,
+    );
+    return;
+  }
+  state.pin(hash);
+  state.ctx.output.info(
+    `Resource ${state.name}: reading s3://${state.bucketName} as of snapshot ${hash.slice(0, 7)} ` +
+      `(${tree.size} objects); writes are refused until you run: ` +
+      `dws config --resource ${state.name} current_snapshot None`,
+  );
+}
+
+/** Forget a deleted workspace snapshot: both copies of its snapshot file, and the pin on it. */
+async function deleteS3Snapshot(state: S3State, hashes: SnapshotHashes): Promise<void> {
+  const hash = hashes.restoreHash ?? hashes.compareHash;
+  if (!hash) return;
+  rmSync(state.cachePath(hash), { force: true });
+  const key = state.bucketSnapshotKey(hash);
+  try {
+    const bucket = await state.bucket();
+    if (await bucket.objectExists(key)) await bucket.deleteObject(key);
+  } catch (e) {
+    // The workspace snapshot still goes; only the copy in the bucket is left behind.
+    state.ctx.output.warn(
+      `Could not delete s3://${state.bucketName}/${key} (${(e as Error).message}); delete it by hand if wanted`,
+    );
+  }
+  if (state.pinned() === hash) {
+    state.unpin();
+    state.ctx.output.info(`Resource ${state.name} was pinned to the deleted snapshot; it follows the live bucket.`);
+  }
+}
+
+/** The hashes of a pinned resource (what a snapshot records while pinned), warning once; undefined when unpinned. */
+function pinnedHashes(state: S3State): () => SnapshotHashes | undefined {
   let warned = false;
-  const pinnedHashes = (): SnapshotHashes | undefined => {
+  return () => {
     const pinned = state.pinned();
     if (pinned === undefined) return undefined;
     if (!warned) {
@@ -261,6 +323,10 @@ function snapshotOps(state: S3State): SnapshotOps {
     }
     return { compareHash: pinned, restoreHash: pinned };
   };
+}
+
+function snapshotOps(state: S3State): SnapshotOps {
+  const pinned = pinnedHashes(state);
   return {
     // Fail before anything in the workspace moves: the bucket must be reachable and still versioned.
     async snapshotPrecheck() {
@@ -269,73 +335,19 @@ function snapshotOps(state: S3State): SnapshotOps {
       if (status !== "Enabled") throw versioningError(state.bucketName, status, await state.bucket());
     },
     async currentHashes() {
-      const pinned = pinnedHashes();
-      if (pinned) return pinned;
+      const p = pinned();
+      if (p) return p;
       const { snapshot } = await state.live();
       // Unchanged only if the snapshot file already exists (nothing to write).
       return existsSync(state.cachePath(snapshot.hash))
         ? { compareHash: snapshot.hash, restoreHash: snapshot.hash }
         : undefined;
     },
-    async snapshot() {
-      const pinned = pinnedHashes();
-      if (pinned) return pinned;
-      const { snapshot, count } = await state.live();
-      state.forgetListing();
-      const local = state.cachePath(snapshot.hash);
-      const bucket = await state.bucket();
-      const key = state.bucketSnapshotKey(snapshot.hash);
-      const cached = existsSync(local);
-      if (!cached || !(await bucket.objectExists(key))) {
-        await bucket.putObject(key, snapshot.gzipped, "application/gzip");
-        state.ctx.output.debug(`Uploaded snapshot of ${count} objects to s3://${state.bucketName}/${key}`);
-      }
-      // Cached only once uploaded: a cached file means both copies exist.
-      if (!cached) {
-        mkdirSync(join(state.dir, "snapshot_cache"), { recursive: true });
-        writeFileAtomic(local, snapshot.gzipped);
-      }
-      return { compareHash: snapshot.hash, restoreHash: snapshot.hash };
-    },
+    snapshot: async () => pinned() ?? await takeS3Snapshot(state),
     restorePrecheck: (hash) => state.checkSnapshotExists(hash),
-    async restore(hash) {
-      const tree = await state.tree(hash);
-      const { snapshot } = await state.live({ fresh: true });
-      if (snapshot.hash === hash) {
-        state.unpin();
-        state.ctx.output.info(
-          `Resource ${state.name}: s3://${state.bucketName} is exactly at snapshot ${hash.slice(0, 7)}; ` +
-            `it follows the live bucket.`,
-        );
-        return;
-      }
-      state.pin(hash);
-      state.ctx.output.info(
-        `Resource ${state.name}: reading s3://${state.bucketName} as of snapshot ${hash.slice(0, 7)} ` +
-          `(${tree.size} objects); writes are refused until you run: ` +
-          `dws config --resource ${state.name} current_snapshot None`,
-      );
-    },
+    restore: (hash) => restoreS3Snapshot(state, hash),
     deleteSnapshotFolder: () => Promise.resolve(),
-    async deleteSnapshot(hashes) {
-      const hash = hashes.restoreHash ?? hashes.compareHash;
-      if (!hash) return;
-      rmSync(state.cachePath(hash), { force: true });
-      const key = state.bucketSnapshotKey(hash);
-      try {
-        const bucket = await state.bucket();
-        if (await bucket.objectExists(key)) await bucket.deleteObject(key);
-      } catch (e) {
-        // The workspace snapshot still goes; only the copy in the bucket is left behind.
-        state.ctx.output.warn(
-          `Could not delete s3://${state.bucketName}/${key} (${(e as Error).message}); delete it by hand if wanted`,
-        );
-      }
-      if (state.pinned() === hash) {
-        state.unpin();
-        state.ctx.output.info(`Resource ${state.name} was pinned to the deleted snapshot; it follows the live bucket.`);
-      }
-    },
+    deleteSnapshot: (hashes) => deleteS3Snapshot(state, hashes),
   };
 }
 

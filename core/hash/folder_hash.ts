@@ -18,7 +18,6 @@ import type { StatCache } from "./stat_cache.ts";
 export interface HashTreeOptions {
   /** SHA-1 of contents (true) or sizes (false, 1.6's default). */
   computeHash: boolean;
-  /** Reuse hashes of unchanged files. */
   /** Reuse hashes of unchanged files (content hashes only). */
   cache?: StatCache;
   /** Directory names skipped anywhere in the tree. */
@@ -56,26 +55,48 @@ interface DirNode {
   dirs: [string, DirNode][];
 }
 
+/** A file whose content hash is computed: where the hash goes (tree entry and/or listing). */
+type Job = HashJob & { entry?: HashTreeEntry; listed?: ListedFile; rel: string; st: Stats };
+
+/** What one walk of the folder found. */
+interface Walk {
+  top: DirNode;
+  jobs: Job[];
+  files: number;
+  bytes: number;
+  listing?: FileListing;
+  sources?: Map<string, string>;
+}
+
 /**
- * Hash the folder `root`.
- *
- * @example
- * ```ts
- * const tree = await computeHashTree("/data/images", { computeHash: true });
- * tree.rootHash;
- * ```
+ * Walk the folder once (`lstat` per file): tree entries with sizes or cached
+ * hashes, the listing when asked for, and the files that must be read.
+ * Links are recorded, never followed; sockets, FIFOs and devices skipped.
  */
-export async function computeHashTree(root: string, options: HashTreeOptions): Promise<HashTree> {
+function walkFolder(root: string, options: HashTreeOptions): Walk {
   const ignore = new Set(options.ignore ?? []);
-  // A file whose content hash is computed: where the hash goes (tree entry and/or listing).
-  type Job = HashJob & { entry?: HashTreeEntry; listed?: ListedFile; rel: string; st: Stats };
-  const jobs: Job[] = [];
   const listing: FileListing | undefined = options.listing ? { files: [], links: [], emptyDirs: [] } : undefined;
-  const sources = options.listing ? new Map<string, string>() : undefined;
-  let files = 0;
-  let bytes = 0;
-  const walk = (dir: string, rel: string): DirNode => {
-    const node: DirNode = { entries: [], dirs: [] };
+  const w: Walk = { top: { entries: [], dirs: [] }, jobs: [], files: 0, bytes: 0, listing };
+  if (listing) w.sources = new Map();
+  const needsContent = options.computeHash || listing !== undefined;
+  const addFile = (node: DirNode, name: string, full: string, rel: string) => {
+    const st = lstatSync(full);
+    w.files++;
+    w.bytes += st.size;
+    const cached = needsContent ? options.cache?.lookup(rel, st) : undefined;
+    const entry: HashTreeEntry = { name, kind: "blob", hash: options.computeHash ? cached ?? "" : String(st.size) };
+    node.entries.push(entry);
+    let listed: ListedFile | undefined;
+    if (listing) {
+      listed = { path: rel, sha1: cached ?? "", mode: st.mode & 0o7777, size: st.size };
+      listing.files.push(listed);
+      w.sources!.set(rel, full);
+    }
+    if (needsContent && cached === undefined) {
+      w.jobs.push({ path: full, size: st.size, entry: options.computeHash ? entry : undefined, listed, rel, st });
+    }
+  };
+  const walk = (dir: string, rel: string, node: DirNode) => {
     const dirents = readdirSync(dir, { withFileTypes: true });
     if (dirents.length === 0 && rel) listing?.emptyDirs.push(rel);
     for (const d of dirents) {
@@ -86,38 +107,22 @@ export async function computeHashTree(root: string, options: HashTreeOptions): P
         node.entries.push({ name: d.name, kind: "link", hash: sha1Hex(target) });
         listing?.links.push([r, target]);
       } else if (d.isDirectory()) {
-        if (!ignore.has(d.name)) node.dirs.push([d.name, walk(full, r)]);
-      } else if (d.isFile()) {
-        const st = lstatSync(full);
-        files++;
-        bytes += st.size;
-        const cached = options.computeHash || listing ? options.cache?.lookup(r, st) : undefined;
-        const entry: HashTreeEntry = {
-          name: d.name,
-          kind: "blob",
-          hash: options.computeHash ? cached ?? "" : String(st.size),
-        };
-        node.entries.push(entry);
-        let listed: ListedFile | undefined;
-        if (listing) {
-          listed = { path: r, sha1: cached ?? "", mode: st.mode & 0o7777, size: st.size };
-          listing.files.push(listed);
-          sources!.set(r, full);
-        }
-        if ((options.computeHash || listing) && cached === undefined) {
-          jobs.push({ path: full, size: st.size, entry: options.computeHash ? entry : undefined, listed, rel: r, st });
-        }
-      }
-      // Sockets, FIFOs and devices are not data: skipped.
+        if (ignore.has(d.name)) continue;
+        const child: DirNode = { entries: [], dirs: [] };
+        node.dirs.push([d.name, child]);
+        walk(full, r, child);
+      } else if (d.isFile()) addFile(node, d.name, full, r);
     }
-    return node;
   };
-  const startedAt = Date.now();
-  const top = walk(root, "");
+  walk(root, "", w.top);
+  return w;
+}
 
+/** Hash the jobs on every core with a progress line; returns their hashes in job order. */
+async function hashWithProgress(jobs: readonly Job[], options: HashTreeOptions): Promise<string[]> {
   let doneFiles = 0;
   let doneBytes = 0;
-  const hashedBytes = jobs.reduce((n, j) => n + j.size, 0);
+  const totalBytes = jobs.reduce((n, j) => n + j.size, 0);
   const start = Date.now();
   const show = options.output ? throttledProgress(options.output) : undefined;
   const onDone = (job: HashJob) => {
@@ -125,30 +130,57 @@ export async function computeHashTree(root: string, options: HashTreeOptions): P
     doneBytes += job.size;
     show?.(() => {
       const rate = doneBytes / Math.max(0.001, (Date.now() - start) / 1000);
-      const eta = rate > 0 ? (hashedBytes - doneBytes) / rate : 0;
+      const eta = rate > 0 ? (totalBytes - doneBytes) / rate : 0;
       return `${options.label ?? "Hashing"}: ${doneFiles}/${jobs.length} files, ${formatBytes(doneBytes)}/${
-        formatBytes(hashedBytes)
+        formatBytes(totalBytes)
       }, ${formatBytes(rate)}/s, ETA ${Math.ceil(eta)}s`;
     });
   };
   const hashes = await hashFiles(jobs, { onDone });
   options.output?.progress(undefined);
-  jobs.forEach((job, i) => {
+  return hashes;
+}
+
+/** The tree files of `node` and below, into `trees`; returns `node`'s hash. */
+function treeHashes(node: DirNode, trees: Map<string, string>): string {
+  const entries = [...node.entries];
+  for (const [name, child] of node.dirs) entries.push({ name, kind: "tree", hash: treeHashes(child, trees) });
+  const { content, hash } = hashTreeOf(entries);
+  trees.set(hash, content);
+  return hash;
+}
+
+/**
+ * Hash the folder `root`.
+ *
+ * @example
+ * ```ts
+ * const tree = await computeHashTree("/data/images", { computeHash: true });
+ * tree.rootHash;
+ * ```
+ */
+export async function computeHashTree(root: string, options: HashTreeOptions): Promise<HashTree> {
+  const startedAt = Date.now();
+  const w = walkFolder(root, options);
+  const hashes = await hashWithProgress(w.jobs, options);
+  w.jobs.forEach((job, i) => {
     if (job.entry) job.entry.hash = hashes[i];
     if (job.listed) job.listed.sha1 = hashes[i];
     options.cache?.store(job.rel, job.st, hashes[i], startedAt);
   });
-
   const trees = new Map<string, string>();
-  const finish = (node: DirNode): string => {
-    const entries = [...node.entries];
-    for (const [name, child] of node.dirs) entries.push({ name, kind: "tree", hash: finish(child) });
-    const { content, hash } = hashTreeOf(entries);
-    trees.set(hash, content);
-    return hash;
+  const rootHash = treeHashes(w.top, trees);
+  const hashedBytes = w.jobs.reduce((n, j) => n + j.size, 0);
+  return {
+    rootHash,
+    trees,
+    files: w.files,
+    bytes: w.bytes,
+    hashedFiles: w.jobs.length,
+    hashedBytes,
+    listing: w.listing,
+    sources: w.sources,
   };
-  const rootHash = finish(top);
-  return { rootHash, trees, files, bytes, hashedFiles: jobs.length, hashedBytes, listing, sources };
 }
 
 /**
