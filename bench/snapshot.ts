@@ -12,7 +12,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dumpPythonJson } from "../core/base/python_json.ts";
-import { statCachePath } from "../resources/local_files.ts";
+import { statCachePath } from "../resources/folder_snapshot.ts";
 import { benchSandbox, DENO, ROOT } from "./bench_utils.ts";
 
 const root = ROOT;

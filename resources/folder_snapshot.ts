@@ -130,7 +130,8 @@ async function hashFolder(d: DataFolder): Promise<HashTree> {
 function hashesOf(d: DataFolder, tree: HashTree, restoreHash: string | null): SnapshotHashes {
   // Size-only trees do not determine the content: the listing key does (the manifest's content_hash).
   const contentHash = d.entry.compute_hash === true ? undefined : restoreHash ?? undefined;
-  return { compareHash: tree.rootHash, restoreHash, contentHash };
+  // 1.6 cannot restore a data folder and expects null; dws keeps its listing key beside it.
+  return { compareHash: tree.rootHash, restoreHash, contentHash, compatRestoreHash: null };
 }
 
 function listingKey(tree: HashTree): string | null {

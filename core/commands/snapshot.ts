@@ -215,7 +215,7 @@ async function recordSnapshot(
     hostname: ws.hostname(),
     timestamp: plan.timestamp,
     relativeDestinationPath: plan.relDest,
-    restoreHashes: restoreHashesOf(hashes),
+    ...restoreHashesOf(hashes),
     metrics: plan.metrics,
   };
   if (plan.moveTagFrom) removeTag(ws, plan.moveTagFrom, plan.tag!);
@@ -228,8 +228,16 @@ async function recordSnapshot(
   return { hash, metadata, merged: false };
 }
 
-function restoreHashesOf(hashes: Map<string, SnapshotHashes>): Record<string, string | null> {
-  return Object.fromEntries([...hashes].map(([n, h]) => [n, h.restoreHash]));
+/** The restore hashes of a snapshot, and those 1.6 must read instead where they differ. */
+function restoreHashesOf(
+  hashes: Map<string, SnapshotHashes>,
+): Pick<SnapshotMetadata, "restoreHashes" | "compatRestoreHashes"> {
+  const restoreHashes = Object.fromEntries([...hashes].map(([n, h]) => [n, h.restoreHash]));
+  const compat = [...hashes].filter(([, h]) =>
+    h.compatRestoreHash !== undefined && h.compatRestoreHash !== h.restoreHash
+  );
+  if (!compat.length) return { restoreHashes };
+  return { restoreHashes, compatRestoreHashes: Object.fromEntries(compat.map(([n, h]) => [n, h.compatRestoreHash!])) };
 }
 
 function reportTaken(ws: Workspace, tag: string | undefined, hash: string): void {
@@ -320,7 +328,7 @@ async function mergeIntoExisting(
     hostname: ws.hostname(),
     // Nothing moved this time: the results (and their metrics) are still those of the old snapshot.
     relativeDestinationPath: old.relativeDestinationPath,
-    restoreHashes: restoreHashesOf(hashes),
+    ...restoreHashesOf(hashes),
     metrics: old.metrics ?? plan.metrics,
     updatedTimestamp: plan.timestamp,
   };

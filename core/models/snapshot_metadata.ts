@@ -5,7 +5,7 @@
  * @module
  */
 import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
-import type { JsonObject } from "../base/json_value.ts";
+import type { JsonObject, JsonValue } from "../base/json_value.ts";
 import { corrupted, expectObject, isJsonObject } from "./json_shape.ts";
 
 /** The metadata of one snapshot. */
@@ -22,8 +22,15 @@ export interface SnapshotMetadata {
   timestamp: string;
   /** Folder, inside each results resource, that this snapshot's results moved to. */
   relativeDestinationPath: string;
-  /** Resource name → restore hash (null: cannot be restored). */
+  /** Resource name → restore hash (null: cannot be restored): what dws restores from. */
   restoreHashes: Record<string, string | null>;
+  /**
+   * Resource name → the restore hash Data Workspaces 1.6 must read instead,
+   * for resources 1.6 cannot restore (data folders: null). On disk these go
+   * to `restore_hashes`, and dws's own hashes for them to
+   * `dws_restore_hashes`, a key 1.6 ignores.
+   */
+  compatRestoreHashes?: Record<string, string | null>;
   /** The `metrics` of the results.json found at snapshot time. */
   metrics: JsonObject | null;
   /** Set when a later snapshot with the same hash updated tags or message. */
@@ -51,11 +58,18 @@ export function serializeSnapshotMetadata(md: SnapshotMetadata): string {
     hostname: md.hostname,
     timestamp: md.timestamp,
     relative_destination_path: md.relativeDestinationPath,
-    restore_hashes: md.restoreHashes,
+    restore_hashes: { ...md.restoreHashes, ...md.compatRestoreHashes },
     metrics: md.metrics,
   };
   if (md.updatedTimestamp !== undefined) obj.updated_timestamp = md.updatedTimestamp;
+  const own = Object.keys(md.compatRestoreHashes ?? {});
+  if (own.length) obj.dws_restore_hashes = Object.fromEntries(own.map((n) => [n, md.restoreHashes[n] ?? null]));
   return dumpPythonJson(obj);
+}
+
+function hashMap(value: JsonValue | undefined): Record<string, string | null> {
+  if (!isJsonObject(value)) return {};
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? v.toLowerCase() : null]));
 }
 
 /** Parse a metadata file. */
@@ -63,7 +77,8 @@ export function parseSnapshotMetadata(text: string, fileName: string): SnapshotM
   const o = expectObject(parsePythonJson(text, fileName), fileName);
   if (typeof o.hash !== "string") throw corrupted(fileName, "'hash' must be a string");
   const tags = Array.isArray(o.tags) ? o.tags.filter((t): t is string => typeof t === "string") : [];
-  const restore = isJsonObject(o.restore_hashes) ? o.restore_hashes : {};
+  const restore = hashMap(o.restore_hashes);
+  const own = hashMap(o.dws_restore_hashes);
   const md: SnapshotMetadata = {
     hash: o.hash.toLowerCase(),
     tags,
@@ -71,11 +86,12 @@ export function parseSnapshotMetadata(text: string, fileName: string): SnapshotM
     hostname: typeof o.hostname === "string" ? o.hostname : "",
     timestamp: typeof o.timestamp === "string" ? o.timestamp : "",
     relativeDestinationPath: typeof o.relative_destination_path === "string" ? o.relative_destination_path : "",
-    restoreHashes: Object.fromEntries(
-      Object.entries(restore).map(([k, v]) => [k, typeof v === "string" ? v.toLowerCase() : null]),
-    ),
+    restoreHashes: { ...restore, ...own },
     metrics: isJsonObject(o.metrics) ? o.metrics : null,
   };
+  if (Object.keys(own).length) {
+    md.compatRestoreHashes = Object.fromEntries(Object.keys(own).map((n) => [n, restore[n] ?? null]));
+  }
   if (typeof o.updated_timestamp === "string") md.updatedTimestamp = o.updated_timestamp;
   return md;
 }

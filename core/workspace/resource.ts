@@ -36,6 +36,12 @@ export interface SnapshotHashes {
    * (size-only hash trees); recorded in the manifest as `content_hash`.
    */
   contentHash?: string;
+  /**
+   * What Data Workspaces 1.6 must read as the restore hash when it cannot
+   * restore `restoreHash` (data folders: null); `restoreHash` is then kept
+   * where 1.6 ignores it.
+   */
+  compatRestoreHash?: string | null;
 }
 
 /** Taking and restoring snapshots. */

@@ -192,8 +192,10 @@ Deno.test("snapshot of local-files: size and content hash trees as 1.6, tree fil
     ].sort(),
   );
   assert.equal(await git(sb, ws, "status", "--porcelain"), "");
-  // The restore hashes are the file listings kept in the object store (not part of 1.6).
-  const restoreHashes = metadata(ws, h).restore_hashes as Record<string, string>;
+  // The restore hashes are the file listings kept in the object store (not part of 1.6): under a key 1.6
+  // ignores, while 1.6's restore_hashes keep the null it expects for data folders.
+  assert.deepEqual(metadata(ws, h).restore_hashes, { data: null, hashed: null });
+  const restoreHashes = metadata(ws, h).dws_restore_hashes as Record<string, string>;
   assert.deepEqual(Object.keys(restoreHashes), ["data", "hashed"]);
   for (const v of Object.values(restoreHashes)) assert.match(v, /^[0-9a-f]{40}$/);
 
@@ -424,7 +426,7 @@ Deno.test("snapshot of an unchanged workspace: 'No differences' without touching
   assert.match(r.stdout, new RegExp(`tagged with 'S1b', hash is ${h1}\\.\\n$`));
   assert.deepEqual(snapshotHashes(ws), [h1]);
   const md = metadata(ws, h1);
-  assert.deepEqual(Object.keys(md), [...MD_KEYS, "updated_timestamp"]);
+  assert.deepEqual(Object.keys(md), [...MD_KEYS, "updated_timestamp", "dws_restore_hashes"]);
   assert.deepEqual(md.tags, ["S1", "S1b"]);
   assert.equal(md.message, "first");
   assert.equal(md.timestamp, md1.timestamp);
