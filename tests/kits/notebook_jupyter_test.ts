@@ -30,7 +30,8 @@ const RUN = `
 import sys, nbformat
 from nbclient import NotebookClient
 nb = nbformat.read(sys.argv[1], as_version=4)
-NotebookClient(nb, kernel_name="deno-dws", timeout=180, resources={"metadata": {"path": sys.argv[2]}}).execute()
+# Under load the kernel's outputs can trail its reply by seconds: wait for them rather than miss them.
+NotebookClient(nb, kernel_name="deno-dws", timeout=180, iopub_timeout=60, raise_on_iopub_timeout=True, resources={"metadata": {"path": sys.argv[2]}}).execute()
 nbformat.write(nb, sys.argv[1])
 `;
 
