@@ -48,6 +48,24 @@ async function deleteResourceSnapshotData(ws: Workspace, md: SnapshotMetadata): 
 }
 
 /**
+ * Remove the snapshot's results folders, unless another snapshot records the
+ * same folder (a template without a unique part, from 1.6 or older dws).
+ */
+async function deleteResultsFolders(ws: Workspace, md: SnapshotMetadata): Promise<void> {
+  const dest = md.relativeDestinationPath;
+  if (!dest) return;
+  const sharer = readAllSnapshotMetadata(ws.dir).find((m) => m.hash !== md.hash && m.relativeDestinationPath === dest);
+  if (sharer) {
+    ws.ctx.output.warn(`Keeping the results folder ${dest}: snapshot ${sharer.hash.slice(0, 7)} also records it.`);
+    return;
+  }
+  for (const r of ws.resources) {
+    if (r.role !== "results" || !(r.name in md.restoreHashes) || !r.snapshots) continue;
+    await r.snapshots.deleteSnapshotFolder(dest);
+  }
+}
+
+/**
  * Delete the snapshot `tagOrHash`; returns its hash.
  *
  * @example
@@ -67,10 +85,7 @@ export async function deleteWorkspaceSnapshot(
     throw new UserAbort();
   }
   if (options.includeResources ?? true) {
-    for (const r of ws.resources) {
-      if (r.role !== "results" || !(r.name in md.restoreHashes) || !r.snapshots) continue;
-      await r.snapshots.deleteSnapshotFolder(md.relativeDestinationPath);
-    }
+    await deleteResultsFolders(ws, md);
     await deleteResourceSnapshotData(ws, md);
   }
   const files = [manifestPath(md.hash), metadataPath(md.hash)];

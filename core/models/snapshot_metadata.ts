@@ -6,6 +6,8 @@
  */
 import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
 import type { JsonObject, JsonValue } from "../base/json_value.ts";
+import { relativePathProblem } from "../base/paths.ts";
+import { isFullHash } from "../base/names.ts";
 import { corrupted, expectObject, isJsonObject } from "./json_shape.ts";
 
 /** The metadata of one snapshot. */
@@ -75,7 +77,11 @@ function hashMap(value: JsonValue | undefined): Record<string, string | null> {
 /** Parse a metadata file. */
 export function parseSnapshotMetadata(text: string, fileName: string): SnapshotMetadata {
   const o = expectObject(parsePythonJson(text, fileName), fileName);
-  if (typeof o.hash !== "string") throw corrupted(fileName, "'hash' must be a string");
+  if (typeof o.hash !== "string" || !isFullHash(o.hash)) throw corrupted(fileName, "'hash' must be 40 hex digits");
+  const dest = o.relative_destination_path ?? "";
+  // The folder is deleted with the snapshot: it must stay inside each results resource.
+  const destProblem = typeof dest !== "string" ? "it is not a string" : dest && relativePathProblem(dest);
+  if (destProblem) throw corrupted(fileName, `'relative_destination_path' is unsafe: ${destProblem}`);
   const tags = Array.isArray(o.tags) ? o.tags.filter((t): t is string => typeof t === "string") : [];
   const restore = hashMap(o.restore_hashes);
   const own = hashMap(o.dws_restore_hashes);
@@ -85,7 +91,7 @@ export function parseSnapshotMetadata(text: string, fileName: string): SnapshotM
     message: typeof o.message === "string" ? o.message : "",
     hostname: typeof o.hostname === "string" ? o.hostname : "",
     timestamp: typeof o.timestamp === "string" ? o.timestamp : "",
-    relativeDestinationPath: typeof o.relative_destination_path === "string" ? o.relative_destination_path : "",
+    relativeDestinationPath: dest as string,
     restoreHashes: { ...restore, ...own },
     metrics: isJsonObject(o.metrics) ? o.metrics : null,
   };

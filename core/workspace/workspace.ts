@@ -19,9 +19,16 @@ import {
   writeResources,
   writeWorkspaceConfig,
 } from "./metadata_store.ts";
-import type { ResourceEntry } from "../models/resources_file.ts";
+import { RESOURCE_LOCAL_PARAMS_FILE, type ResourceEntry, RESOURCES_FILE } from "../models/resources_file.ts";
 import type { WorkspaceConfig } from "../models/workspace_config.ts";
-import { findParam, type ParamDef, paramDefault, validateParam, WORKSPACE_PARAMS } from "./params.ts";
+import {
+  checkStoredParams,
+  findParam,
+  type ParamDef,
+  paramDefault,
+  validateParam,
+  WORKSPACE_PARAMS,
+} from "./params.ts";
 import type { JsonObject, JsonValue } from "../base/json_value.ts";
 import { getResourceType } from "./resource_registry.ts";
 import type { Resource, WorkspaceHandle } from "./resource.ts";
@@ -129,6 +136,9 @@ export class Workspace implements WorkspaceHandle {
 
   async #openResource(entry: ResourceEntry): Promise<Resource> {
     const type = await getResourceType(entry.resource_type);
+    checkStoredParams(type.params, { scope: "global", values: entry, fileName: RESOURCES_FILE });
+    const local = this.#resourceLocalParams[entry.name] ?? {};
+    checkStoredParams(type.params, { scope: "local", values: local, fileName: RESOURCE_LOCAL_PARAMS_FILE });
     return type.open(this, entry, this.#resourceLocalParams[entry.name] ?? {});
   }
 
