@@ -13,7 +13,7 @@ import { ConfigurationError, UserAbort } from "../core/base/errors.ts";
 import { sha1Hex } from "../core/base/hashing.ts";
 import type { JsonObject } from "../core/base/json_value.ts";
 import { formatBytes, throttledProgress } from "../core/base/output.ts";
-import { gitAdd, gitDirOf } from "../core/git/git.ts";
+import { gitDirOf } from "../core/git/git.ts";
 import { computeHashTree, type HashTree, writeHashTreeFiles } from "../core/hash/folder_hash.ts";
 import { StatCache } from "../core/hash/stat_cache.ts";
 import { type FileListing, serializeFileListing } from "../core/models/file_listing.ts";
@@ -157,13 +157,14 @@ function storeContents(d: DataFolder, tree: HashTree, listing: FileListing): str
   return store.putBytes(serializeFileListing(listing));
 }
 
-/** Write the hash-tree files (staged in the workspace repository) and store the contents. */
-async function takeFolderSnapshot(d: DataFolder, tree: HashTree): Promise<SnapshotHashes> {
+/** Write the hash-tree files (committed with the snapshot) and store the contents. */
+function takeFolderSnapshot(d: DataFolder, tree: HashTree): SnapshotHashes {
   const { ctx } = d.ws;
   const rel = hashTreeDir(d.entry.role, d.entry.name);
   const dir = join(d.ws.dir, rel);
   mkdirSync(dir, { recursive: true });
-  if (writeHashTreeFiles(dir, tree.trees).length) await gitAdd(ctx, d.ws.dir, [rel]);
+  // Not staged here: the snapshot's commit stages them, so a snapshot that fails leaves nothing staged.
+  writeHashTreeFiles(dir, tree.trees);
   const restoreHash = tree.listing ? storeContents(d, tree, tree.listing) : null;
   ctx.output.debug(
     `${d.entry.name}: ${tree.files} files, ${tree.bytes} bytes; ` +

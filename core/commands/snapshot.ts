@@ -22,7 +22,7 @@ import type { JsonObject } from "../base/json_value.ts";
 import { parsePythonJson } from "../base/python_json.ts";
 import type { Resource, SnapshotHashes } from "../workspace/resource.ts";
 import { expandTemplate, templateProblem, templateRegexSource } from "../snapshot/results_template.ts";
-import { relativePathProblem } from "../base/paths.ts";
+import { plainNameProblem, relativePathProblem } from "../base/paths.ts";
 import {
   beginSnapshotJournal,
   endSnapshotJournal,
@@ -165,8 +165,13 @@ function resultsDestination(ws: Workspace, options: { tag?: string; now: Date })
     });
   for (let n = listSnapshotHashes(ws.dir).length + 1;; n++) {
     const relDest = expand(n);
-    const pathProblem = relativePathProblem(relDest);
-    if (pathProblem) throw new ConfigurationError(`The results folder of this snapshot is unsafe: ${pathProblem}`);
+    const pathProblem = relativePathProblem(relDest) ??
+      relDest.split("/").map(plainNameProblem).find((p) => p !== undefined);
+    if (pathProblem) {
+      throw new ConfigurationError(
+        `The results folder of this snapshot cannot be made: ${pathProblem}; use a shorter tag or hostname, or another results.dir_template`,
+      );
+    }
     const taken = roots.find((r) => existsSync(join(r.localPath!, relDest)));
     if (!taken) return relDest;
     if (expand(n + 1) === relDest) {
@@ -314,9 +319,8 @@ export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions 
   try {
     return await completeSnapshot(ws, plan, await snapshotResources(ws, plan));
   } catch (e) {
-    // Put moved results back now rather than at the next command.
-    if (plan.moves.length) await recoverInterruptedSnapshot(ws.ctx, ws.dir).catch(() => {});
-    else endSnapshotJournal(ws.dir);
+    // Put moved results back and unstage what was written now rather than at the next command.
+    await recoverInterruptedSnapshot(ws.ctx, ws.dir, { quiet: true }).catch(() => {});
     throw e;
   }
 }
