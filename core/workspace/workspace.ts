@@ -10,6 +10,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
 import { type Context, type ContextOptions, createContext } from "../base/context.ts";
 import { ConfigurationError } from "../base/errors.ts";
+import { refuseInlineCredentials } from "../base/credentials.ts";
 import { commitChanges, currentBranch } from "../git/git.ts";
 import { type LockOptions, withWorkspaceLock } from "./lock.ts";
 import {
@@ -197,6 +198,7 @@ export class Workspace implements WorkspaceHandle {
     const def = findParam(WORKSPACE_PARAMS, name);
     validateParam(def, value);
     if (def.scope === "global") {
+      refuseInlineCredentials({ [name]: value }, "the workspace");
       this.#config = { ...this.#config, globalParams: { ...this.#config.globalParams, [name]: value } };
       writeWorkspaceConfig(this.dir, this.#config);
     } else {
@@ -241,6 +243,7 @@ export class Workspace implements WorkspaceHandle {
     if (this.findResource(entry.name)) {
       throw new ConfigurationError(`A resource with the name '${entry.name}' already exists in this workspace`);
     }
+    refuseInlineCredentials(entry, `resource '${entry.name}'`);
     const resource = await this.#openResource(entry);
     this.#entries = [...this.#entries, entry];
     this.#resourceLocalParams = { ...this.#resourceLocalParams, [entry.name]: localParams };
@@ -270,6 +273,7 @@ export class Workspace implements WorkspaceHandle {
     const index = this.#entries.findIndex((e) => e.name === name);
     if (index < 0) this.getResource(name);
     if (def.scope === "global") {
+      refuseInlineCredentials({ [def.name]: value }, `resource '${name}'`);
       const entry = { ...this.#entries[index], [def.name]: value } as ResourceEntry;
       this.#entries = this.#entries.map((e, i) => i === index ? entry : e);
       writeResources(this.dir, this.#entries);
