@@ -20,7 +20,8 @@ import { type FileListing, serializeFileListing } from "../core/models/file_list
 import type { ResourceEntry } from "../core/models/resources_file.ts";
 import { applyFolderRestore, planFolderRestore } from "../core/store/folder_restore.ts";
 import { readListing } from "../core/store/listing.ts";
-import { ObjectStore } from "../core/store/object_store.ts";
+import type { ObjectStore } from "../core/store/object_store.ts";
+import { openWorkspaceStore } from "../core/store/store_users.ts";
 import {
   absolutePathType,
   boolType,
@@ -106,7 +107,7 @@ function dataFolder(ws: WorkspaceHandle, entry: ResourceEntry, localPath: string
       }
       return localPath;
     },
-    store: () => new ObjectStore(ws.objectStoreDir()),
+    store: () => openWorkspaceStore(ws),
     keepsContents: entry.role !== "results",
   };
 }
