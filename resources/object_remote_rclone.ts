@@ -23,22 +23,11 @@ import { isStale } from "../core/workspace/lock.ts";
 
 const MISSING_RCLONE = "rclone is not installed: install it (for example 'apt-get install rclone') and try again";
 
-/**
- * A backend for the rclone location `remote:path`.
- *
- * @example
- * ```ts
- * const backend = rcloneBackend("team:datasets/ws1", { ctx, tmpDir: "/ws/scratch/objects/tmp" });
- * ```
- */
-export function rcloneBackend(location: string, options: BackendOptions): RemoteBackend {
-  const { ctx } = options;
-  const root = location.replace(/\/+$/, "");
-  const at = (path: string) => (root.endsWith(":") || root.endsWith("/") ? root + path : `${root}/${path}`);
-
-  const rclone = async (args: string[], allowFailure = false) => {
+/** Run rclone for the remote `location`, its failures translated into one clear line. */
+function rcloneRunner(location: string, options: BackendOptions) {
+  return async (args: string[], allowFailure = false) => {
     try {
-      return await runProgram(ctx, ["rclone", ...args], { cwd: options.tmpDir, allowFailure });
+      return await runProgram(options.ctx, ["rclone", ...args], { cwd: options.tmpDir, allowFailure });
     } catch (e) {
       if (e instanceof SubprocessError) {
         const lines = e.stderr.split("\n").map((l) => l.trim()).filter((l) => l && !/NOTICE/.test(l));
@@ -52,6 +41,21 @@ export function rcloneBackend(location: string, options: BackendOptions): Remote
       throw e;
     }
   };
+}
+
+/**
+ * A backend for the rclone location `remote:path`.
+ *
+ * @example
+ * ```ts
+ * const backend = rcloneBackend("team:datasets/ws1", { ctx, tmpDir: "/ws/scratch/objects/tmp" });
+ * ```
+ */
+export function rcloneBackend(location: string, options: BackendOptions): RemoteBackend {
+  const root = location.replace(/\/+$/, "");
+  const at = (path: string) => (root.endsWith(":") || root.endsWith("/") ? root + path : `${root}/${path}`);
+
+  const rclone = rcloneRunner(location, options);
   const transferFlags = ["--transfers", String(TRANSFER_CONCURRENCY), "--no-traverse"];
   let cleaned: Promise<void> | undefined;
 
