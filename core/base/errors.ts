@@ -250,5 +250,6 @@ export function systemErrorMessage(e: unknown): string | undefined {
   const { code, path, dest } = e as SystemErrorLike;
   const describe = code === undefined ? undefined : SYSTEM_ERRORS[code];
   if (!describe) return undefined;
-  return describe(code === "EEXIST" && dest ? dest : path);
+  // For rename, link and copy the destination is the path the user named.
+  return describe(dest ?? path);
 }

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { dws, dwsOk, initWorkspace, run, type Sandbox, sandbox } from "../test_utils.ts";
+import { dws, dwsOk, initWorkspace, type Sandbox, sandbox } from "../test_utils.ts";
 import { assertOneLine, expectFailure, git } from "./snapshot_helpers.ts";
 
 /** Run `fn` with a small tmpfs mounted at `dir` (needs root; skipped without, unless CI requires it). */
@@ -108,17 +108,22 @@ Deno.test("git's leftover index.lock is named, with the fix", async () => {
   );
 });
 
-Deno.test("an unexpected exception is one line; --verbose adds the stack", async () => {
+Deno.test("a system error dws did not foresee is one line naming the path; --verbose adds the stack", async () => {
   using sb: Sandbox = sandbox();
   const ws = await initWorkspace(sb);
-  // A results.json that is a folder: reading it is a system error dws did not foresee.
-  await run(sb, ["mkdir", "-p", join(ws, "results.json")], { cwd: ws });
-  writeFileSync(
-    join(ws, ".dataworkspace", "resources.json"),
-    '[{"resource_type": "no-such-type", "name": "x", "role": "code"}]',
-  );
-  const r = await dws(sb, ["report", "status"], { cwd: ws });
+  // A folder where the report goes: the final rename fails with EISDIR deep in the atomic write.
+  mkdirSync(join(ws, "out.html"));
+  const before = readdirSync(ws).sort();
+  const r = await dws(sb, ["report", "html", "out.html"], { cwd: ws });
   assert.equal(r.code, 1);
   assertOneLine(r);
   noStackTrace(r.stderr);
+  assert.equal(
+    r.stderr,
+    `Error: ${join(ws, "out.html")} is a folder where a file was expected: move the folder away\n`,
+  );
+  assert.deepEqual(readdirSync(ws).sort(), before, "no temporary file is left");
+  const verbose = await dws(sb, ["--verbose", "report", "html", "out.html"], { cwd: ws });
+  assert.equal(verbose.code, 1);
+  assert.match(verbose.stderr, /^\s+at /m, "--verbose shows the stack");
 });
