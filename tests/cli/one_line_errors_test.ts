@@ -55,6 +55,25 @@ Deno.test("a full disk during a snapshot: one line, nothing staged, later comman
   });
 });
 
+Deno.test("a full disk never leaves an empty workspace lock behind", async () => {
+  using sb = sandbox();
+  await withSmallDisk(join(sb.dir, "small"), "2m", async () => {
+    const ws = await initWorkspace(sb, "small/ws");
+    // Fill the disk to the last byte.
+    const filler = join(sb.dir, "small", "filler");
+    try {
+      writeFileSync(filler, new Uint8Array(4 * 1024 * 1024));
+    } catch { /* full */ }
+    const r = await dws(sb, ["config", "hostname", "other"], { cwd: ws });
+    assert.equal(r.code, 1, r.stderr);
+    assertOneLine(r);
+    assert.match(r.stderr, /No space left on the device/);
+    assert.deepEqual(readdirSync(join(ws, ".git")).filter((f) => f.startsWith("dws.lock")), []);
+    rmSync(filler);
+    await dwsOk(sb, ["config", "hostname", "other"], { cwd: ws });
+  });
+});
+
 Deno.test("names too long for the file system are refused up front", async () => {
   using sb = sandbox();
   const ws = await initWorkspace(sb, "ws", ["--create-resources", "results"]);
