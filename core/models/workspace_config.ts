@@ -6,7 +6,6 @@
  */
 import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
 import type { JsonObject } from "../base/json_value.ts";
-import { plainNameProblem } from "../base/paths.ts";
 import { corrupted, expectObject } from "./json_shape.ts";
 
 /** The file name relative to the workspace. */
@@ -33,8 +32,6 @@ export function parseWorkspaceConfig(text: string): WorkspaceConfig {
   const obj = expectObject(parsePythonJson(text, CONFIG_FILE), CONFIG_FILE);
   const { name, "dws-version": dwsVersion, global_params: globalParams } = obj;
   if (typeof name !== "string") throw corrupted(CONFIG_FILE, "'name' must be a string");
-  const nameProblem = plainNameProblem(name);
-  if (nameProblem) throw corrupted(CONFIG_FILE, `'name' is unsafe: ${nameProblem}`);
   if (typeof dwsVersion !== "string") throw corrupted(CONFIG_FILE, "'dws-version' must be a string");
   return { name, dwsVersion, globalParams: expectObject(globalParams ?? {}, CONFIG_FILE, "'global_params'") };
 }

@@ -90,7 +90,8 @@ const TARGETS: Target[] = [
   {
     file: ".dataworkspace/config.json",
     mutations: [
-      ...at(["name"], [".", "..", "a/b", "a\u0000b", 42, undefined]),
+      // A name like '..' is refused where it would name a folder (clone: tests/cli/sync_test.ts).
+      ...at(["name"], [42, undefined]),
       ...at(["dws-version"], [42, undefined]),
       ...at(["global_params"], [42, []]),
       ...at(["global_params", "results.dir_template"], [
