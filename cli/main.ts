@@ -6,13 +6,21 @@
 import { Command, CommanderError } from "commander";
 import process from "node:process";
 import "../resources/register.ts";
-import { DwsError, SubprocessError } from "../core/base/errors.ts";
+import { DwsError, SubprocessError, systemErrorMessage } from "../core/base/errors.ts";
 import { flagName } from "./flags.ts";
 import { dwsProgram } from "./program.ts";
 
 function exitOverrideAll(cmd: Command): void {
   cmd.exitOverride();
   cmd.commands.forEach(exitOverrideAll);
+}
+
+/** One line for an error dws did not raise on purpose (the stack only with --verbose). */
+function unexpectedErrorLine(e: unknown): string {
+  const system = systemErrorMessage(e);
+  if (system) return `Error: ${system}`;
+  const text = String(e).split("\n")[0];
+  return `Aborting due to unexpected exception: ${text} (run with --verbose for details, and please report it)`;
 }
 
 /** Run dws with `argv` (without the runtime and script); returns the exit code. */
@@ -34,8 +42,8 @@ async function runDws(argv: readonly string[]): Promise<number> {
       process.stderr.write(e.userMessage(flagName) + "\n");
       return e.exitCode;
     }
-    process.stderr.write(`${(e as Error)?.stack ?? e}\n`);
-    process.stderr.write(`Aborting due to unexpected exception: ${e}\n`);
+    if (verbose) process.stderr.write(`${(e as Error)?.stack ?? e}\n`);
+    process.stderr.write(unexpectedErrorLine(e) + "\n");
     return 1;
   }
 }

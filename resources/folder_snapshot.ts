@@ -13,14 +13,15 @@ import { ConfigurationError, UserAbort } from "../core/base/errors.ts";
 import { sha1Hex } from "../core/base/hashing.ts";
 import type { JsonObject } from "../core/base/json_value.ts";
 import { formatBytes, throttledProgress } from "../core/base/output.ts";
-import { gitAdd, gitDirOf } from "../core/git/git.ts";
+import { gitDirOf } from "../core/git/git.ts";
 import { computeHashTree, type HashTree, writeHashTreeFiles } from "../core/hash/folder_hash.ts";
 import { StatCache } from "../core/hash/stat_cache.ts";
 import { type FileListing, serializeFileListing } from "../core/models/file_listing.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
 import { applyFolderRestore, planFolderRestore } from "../core/store/folder_restore.ts";
 import { readListing } from "../core/store/listing.ts";
-import { ObjectStore } from "../core/store/object_store.ts";
+import type { ObjectStore } from "../core/store/object_store.ts";
+import { openWorkspaceStore } from "../core/store/store_users.ts";
 import {
   absolutePathType,
   boolType,
@@ -106,7 +107,7 @@ function dataFolder(ws: WorkspaceHandle, entry: ResourceEntry, localPath: string
       }
       return localPath;
     },
-    store: () => new ObjectStore(ws.objectStoreDir()),
+    store: () => openWorkspaceStore(ws),
     keepsContents: entry.role !== "results",
   };
 }
@@ -157,13 +158,14 @@ function storeContents(d: DataFolder, tree: HashTree, listing: FileListing): str
   return store.putBytes(serializeFileListing(listing));
 }
 
-/** Write the hash-tree files (staged in the workspace repository) and store the contents. */
-async function takeFolderSnapshot(d: DataFolder, tree: HashTree): Promise<SnapshotHashes> {
+/** Write the hash-tree files (committed with the snapshot) and store the contents. */
+function takeFolderSnapshot(d: DataFolder, tree: HashTree): SnapshotHashes {
   const { ctx } = d.ws;
   const rel = hashTreeDir(d.entry.role, d.entry.name);
   const dir = join(d.ws.dir, rel);
   mkdirSync(dir, { recursive: true });
-  if (writeHashTreeFiles(dir, tree.trees).length) await gitAdd(ctx, d.ws.dir, [rel]);
+  // Not staged here: the snapshot's commit stages them, so a snapshot that fails leaves nothing staged.
+  writeHashTreeFiles(dir, tree.trees);
   const restoreHash = tree.listing ? storeContents(d, tree, tree.listing) : null;
   ctx.output.debug(
     `${d.entry.name}: ${tree.files} files, ${tree.bytes} bytes; ` +

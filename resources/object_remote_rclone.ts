@@ -5,35 +5,29 @@
  * transfers. Writes go to `incoming/<session>/` first and are then moved into
  * place (a rename on local and SFTP remotes, a server-side copy on object
  * stores), so no file is ever seen half-written, whatever the rclone backend.
+ * The first push of a process removes the sessions and staging folders that
+ * interrupted pushes left (their process gone, or older than a day).
  *
  * @module
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import process from "node:process";
 import { dirname, join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { ConfigurationError, RCloneException, SubprocessError } from "../core/base/errors.ts";
 import { TRANSFER_CONCURRENCY } from "../core/store/object_remote.ts";
 import type { BackendOptions, RemoteBackend, RemoteFile } from "../core/workspace/remote_backend.ts";
 import { runProgram } from "../core/base/subprocess.ts";
+import { isStale } from "../core/workspace/lock.ts";
 
 const MISSING_RCLONE = "rclone is not installed: install it (for example 'apt-get install rclone') and try again";
 
-/**
- * A backend for the rclone location `remote:path`.
- *
- * @example
- * ```ts
- * const backend = rcloneBackend("team:datasets/ws1", { ctx, tmpDir: "/ws/scratch/objects/tmp" });
- * ```
- */
-export function rcloneBackend(location: string, options: BackendOptions): RemoteBackend {
-  const { ctx } = options;
-  const root = location.replace(/\/+$/, "");
-  const at = (path: string) => (root.endsWith(":") || root.endsWith("/") ? root + path : `${root}/${path}`);
-
-  const rclone = async (args: string[], allowFailure = false) => {
+/** Run rclone for the remote `location`, its failures translated into one clear line. */
+function rcloneRunner(location: string, options: BackendOptions) {
+  return async (args: string[], allowFailure = false) => {
     try {
-      return await runProgram(ctx, ["rclone", ...args], { cwd: options.tmpDir, allowFailure });
+      return await runProgram(options.ctx, ["rclone", ...args], { cwd: options.tmpDir, allowFailure });
     } catch (e) {
       if (e instanceof SubprocessError) {
         const lines = e.stderr.split("\n").map((l) => l.trim()).filter((l) => l && !/NOTICE/.test(l));
@@ -47,7 +41,23 @@ export function rcloneBackend(location: string, options: BackendOptions): Remote
       throw e;
     }
   };
+}
+
+/**
+ * A backend for the rclone location `remote:path`.
+ *
+ * @example
+ * ```ts
+ * const backend = rcloneBackend("team:datasets/ws1", { ctx, tmpDir: "/ws/scratch/objects/tmp" });
+ * ```
+ */
+export function rcloneBackend(location: string, options: BackendOptions): RemoteBackend {
+  const root = location.replace(/\/+$/, "");
+  const at = (path: string) => (root.endsWith(":") || root.endsWith("/") ? root + path : `${root}/${path}`);
+
+  const rclone = rcloneRunner(location, options);
   const transferFlags = ["--transfers", String(TRANSFER_CONCURRENCY), "--no-traverse"];
+  let cleaned: Promise<void> | undefined;
 
   return {
     location,
@@ -64,7 +74,13 @@ export function rcloneBackend(location: string, options: BackendOptions): Remote
     },
     async put(files: readonly RemoteFile[], done: (file: RemoteFile) => void) {
       if (!files.length) return;
-      const session = randomUUID();
+      cleaned ??= cleanAbandoned(options.tmpDir, {
+        list: (dir) => rclone(["lsf", "--dirs-only", dir], true),
+        at,
+        rclone,
+      });
+      await cleaned;
+      const session = newSession();
       const stage = join(options.tmpDir, `rclone-put-${session}`);
       try {
         for (const f of files) {
@@ -105,4 +121,47 @@ export function rcloneBackend(location: string, options: BackendOptions): Remote
       for (const p of paths) if (existsSync(join(dir, p))) done(p);
     },
   };
+}
+
+/** Sessions older than this are abandoned, whoever started them. */
+const ABANDONED_AFTER_MS = 24 * 3600 * 1000;
+
+/** A push session's name: start time (epoch seconds), host and pid tell whether it is abandoned. */
+function newSession(): string {
+  return `${Math.floor(Date.now() / 1000)}-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+}
+
+/** True when the session `name` certainly belongs to no running push. */
+function isAbandoned(name: string): boolean {
+  const m = /^(\d+)-(.+)-(\d+)-[0-9a-f]{8}$/.exec(name);
+  // Names of older dws versions (a bare UUID) carry nothing to check: sessions that old are gone.
+  if (!m) return true;
+  if (Date.now() - Number(m[1]) * 1000 > ABANDONED_AFTER_MS) return true;
+  return isStale({ pid: Number(m[3]), hostname: m[2], startedAt: "", command: "dws push" });
+}
+
+/** What {@link cleanAbandoned} needs of the backend. */
+interface RcloneAccess {
+  list(dir: string): Promise<{ code: number | null; stdout: string }>;
+  at(path: string): string;
+  rclone(args: string[], allowFailure?: boolean): Promise<unknown>;
+}
+
+/**
+ * Remove what interrupted pushes left: their `incoming/<session>/` folders
+ * on the remote and their staging folders in `tmpDir`, unless that push may
+ * still be running.
+ */
+async function cleanAbandoned(tmpDir: string, remote: RcloneAccess): Promise<void> {
+  if (existsSync(tmpDir)) {
+    for (const name of readdirSync(tmpDir)) {
+      const m = /^rclone-put-(.+)$/.exec(name);
+      if (m && isAbandoned(m[1])) rmSync(join(tmpDir, name), { recursive: true, force: true });
+    }
+  }
+  const r = await remote.list(remote.at("incoming"));
+  if (r.code !== 0) return; // no incoming/ yet
+  for (const dir of r.stdout.split("\n").filter((l) => l.endsWith("/"))) {
+    if (isAbandoned(dir.slice(0, -1))) await remote.rclone(["purge", remote.at(`incoming/${dir.slice(0, -1)}`)], true);
+  }
 }

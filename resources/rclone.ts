@@ -21,6 +21,7 @@ import {
 } from "../core/commands/add.ts";
 import { checkImportedLineage } from "../core/lineage/imported.ts";
 import type { Context } from "../core/base/context.ts";
+import { refuseInlineCredentials } from "../core/base/credentials.ts";
 import { ConfigurationError, RCloneException, SubprocessError } from "../core/base/errors.ts";
 import { localFileAccess } from "../core/workspace/file_access.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
@@ -380,6 +381,7 @@ export async function addRcloneResource(
     sync_mode: syncMode,
     size_only: settings.sizeOnly,
   };
+  refuseInlineCredentials(entry, `resource '${name}'`);
   await checkRemoteKnown(ctx, location.remote, settings);
   await initialCopy(ws, entry, abs);
   if (options.imported) checkImportedLineage(abs, name);

@@ -36,6 +36,7 @@ import {
   suggestResourceName,
 } from "../core/commands/add.ts";
 import { writeFileAtomic } from "../core/base/atomic_write.ts";
+import { refuseInlineCredentials } from "../core/base/credentials.ts";
 import { ConfigurationError, NotSupportedError, PathError } from "../core/base/errors.ts";
 import { addGitignoreEntry } from "../core/models/gitignore.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
@@ -497,6 +498,7 @@ export async function addS3Resource(ws: Workspace, bucket: string, options: AddS
       throw new ConfigurationError(`--endpoint-url '${options.endpointUrl}' is not a URL (e.g. http://127.0.0.1:9000)`);
     }
   }
+  if (endpointUrl) refuseInlineCredentials({ endpoint_url: endpointUrl }, `S3 bucket '${bucketName}'`);
   const role = await chooseRole(ws.ctx, { role: options.role, allowed: S3_ROLES });
   const name = await chooseResourceName(ws, {
     name: options.name,

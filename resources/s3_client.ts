@@ -13,17 +13,28 @@
  * @module
  */
 import {
+  AbortMultipartUploadCommand,
+  type CompletedPart,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   type ListObjectVersionsCommandOutput,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { Buffer } from "node:buffer";
+import { createWriteStream, readFileSync, rmSync, statSync } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import process from "node:process";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { ConfigurationError, PathError } from "../core/base/errors.ts";
 import { SNAPSHOTS_PREFIX } from "./s3_version_map.ts";
 
@@ -53,6 +64,47 @@ export interface LiveListing {
   files: string[];
   /** Sub-folders (common prefixes without the trailing `/`). */
   dirs: string[];
+}
+
+/** Default part size of multipart uploads; files this large or larger are uploaded in parts. */
+const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+/** S3 allows at most this many parts per upload. */
+const MAX_PARTS = 10_000;
+/** Parts of one file in flight at once: memory stays at this many parts per file. */
+const PART_CONCURRENCY = 4;
+
+/**
+ * The part size for uploading `size` bytes, or undefined when one request
+ * suffices: {@link DEFAULT_PART_SIZE} (`DWS_S3_PART_SIZE` bytes, for tests;
+ * S3's minimum is 5 MiB), grown so that no upload needs more than 10,000 parts.
+ *
+ * @example
+ * ```ts
+ * partSizeFor(1024); // undefined
+ * partSizeFor(6 * 1024 ** 3); // 16777216
+ * ```
+ */
+export function partSizeFor(size: number): number | undefined {
+  const base = Number(process.env.DWS_S3_PART_SIZE) || DEFAULT_PART_SIZE;
+  if (size < base) return undefined;
+  return Math.max(base, Math.ceil(size / MAX_PARTS));
+}
+
+/** A multipart upload that was started and neither completed nor aborted. */
+export interface PendingUpload {
+  key: string;
+  uploadId: string;
+  initiated: Date;
+}
+
+async function readFully(handle: FileHandle, length: number, position: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  for (let done = 0; done < length;) {
+    const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
+    if (bytesRead === 0) throw new Error(`the file ended early (changed while being uploaded)`);
+    done += bytesRead;
+  }
+  return buffer;
 }
 
 /** The endpoint from the resource parameter or the standard AWS variables. */
@@ -329,6 +381,142 @@ export class S3Bucket {
   deleteObject(key: string): Promise<void> {
     return this.#call(async () => {
       await this.#send((c) => c.send(new DeleteObjectCommand({ Bucket: this.name, Key: key })));
+    });
+  }
+
+  /**
+   * Upload the file `file` as `key`, streamed from disk: large files go in
+   * parts ({@link partSizeFor}), a few at a time, so memory stays flat
+   * whatever the size; a failed upload is aborted (S3 keeps no parts).
+   */
+  putFile(key: string, file: string): Promise<void> {
+    return this.#call(async () => {
+      const size = statSync(file).size;
+      const partSize = partSizeFor(size);
+      if (partSize === undefined) {
+        const body = readFileSync(file);
+        await this.#send((c) => c.send(new PutObjectCommand({ Bucket: this.name, Key: key, Body: body })));
+        return;
+      }
+      const created = await this.#send((c) =>
+        c.send(new CreateMultipartUploadCommand({ Bucket: this.name, Key: key }))
+      );
+      const upload = { key, uploadId: created.UploadId! };
+      try {
+        const parts = await this.#uploadParts(upload, { file, size, partSize });
+        await this.#send((c) =>
+          c.send(
+            new CompleteMultipartUploadCommand({
+              Bucket: this.name,
+              Key: key,
+              UploadId: upload.uploadId,
+              MultipartUpload: { Parts: parts },
+            }),
+          )
+        );
+      } catch (e) {
+        await this.abortUpload(upload).catch(() => {});
+        throw e;
+      }
+    });
+  }
+
+  async #uploadParts(
+    upload: { key: string; uploadId: string },
+    source: { file: string; size: number; partSize: number },
+  ): Promise<CompletedPart[]> {
+    const { size, partSize } = source;
+    const count = Math.ceil(size / partSize);
+    const parts: CompletedPart[] = new Array(count);
+    const handle = await open(source.file, "r");
+    let next = 0;
+    const worker = async () => {
+      while (next < count) {
+        const i = next++;
+        const body = await readFully(handle, Math.min(partSize, size - i * partSize), i * partSize);
+        const r = await this.#send((c) =>
+          c.send(
+            new UploadPartCommand({
+              Bucket: this.name,
+              Key: upload.key,
+              UploadId: upload.uploadId,
+              PartNumber: i + 1,
+              Body: body,
+              ContentLength: body.length,
+            }),
+          )
+        );
+        parts[i] = { PartNumber: i + 1, ETag: r.ETag };
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(PART_CONCURRENCY, count) }, worker));
+    } finally {
+      await handle.close();
+    }
+    return parts;
+  }
+
+  /**
+   * Download `key` into the file `dest`, streamed (memory stays flat);
+   * false when there is no such object. A failed download leaves no file.
+   */
+  async getObjectToFile(key: string, dest: string): Promise<boolean> {
+    const body = await this.#call(async () => {
+      try {
+        return (await this.#send((c) => c.send(new GetObjectCommand({ Bucket: this.name, Key: key })))).Body;
+      } catch (e) {
+        if (isNotFound(e)) return null;
+        throw e;
+      }
+    });
+    if (body === null) return false;
+    const stream = body instanceof Readable
+      ? body
+      : Readable.fromWeb(body!.transformToWebStream() as Parameters<typeof Readable.fromWeb>[0]);
+    try {
+      await pipeline(stream, createWriteStream(dest));
+    } catch (e) {
+      rmSync(dest, { force: true });
+      throw e;
+    }
+    return true;
+  }
+
+  /** The multipart uploads under `prefix` that were started and never completed or aborted. */
+  pendingUploads(prefix: string): Promise<PendingUpload[]> {
+    return this.#call(async () => {
+      const out: PendingUpload[] = [];
+      let keyMarker: string | undefined, uploadIdMarker: string | undefined;
+      for (;;) {
+        const r = await this.#send((c) =>
+          c.send(
+            new ListMultipartUploadsCommand({
+              Bucket: this.name,
+              Prefix: prefix || undefined,
+              KeyMarker: keyMarker,
+              UploadIdMarker: uploadIdMarker,
+            }),
+          )
+        );
+        for (const u of r.Uploads ?? []) {
+          if (u.Key && u.UploadId) {
+            out.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated ?? new Date(0) });
+          }
+        }
+        if (!r.IsTruncated) return out;
+        keyMarker = r.NextKeyMarker;
+        uploadIdMarker = r.NextUploadIdMarker;
+      }
+    });
+  }
+
+  /** Abort a multipart upload: S3 drops its parts. */
+  abortUpload(upload: { key: string; uploadId: string }): Promise<void> {
+    return this.#call(async () => {
+      await this.#send((c) =>
+        c.send(new AbortMultipartUploadCommand({ Bucket: this.name, Key: upload.key, UploadId: upload.uploadId }))
+      );
     });
   }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
 
@@ -34,7 +34,13 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
     throw e;
   }
   closeSync(fd);
-  renameSync(tmp, path);
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    // A folder in the way, a vanished parent: leave nothing behind.
+    rmSync(tmp, { force: true });
+    throw e;
+  }
   syncDirectory(dir);
 }
 

@@ -144,6 +144,20 @@ export class UsageError extends DwsError {
   override readonly exitCode: number = 2;
 }
 
+/**
+ * The line of a failed program's stderr that says what went wrong: git's
+ * leftover lock file by name, else its `fatal:`/`error:` line, else the last.
+ */
+function subprocessDetail(stderr: string, code: number | null): string {
+  const lines = stderr.trim().split("\n").filter((l) => l.trim());
+  const lock = /Unable to create '([^']*\.lock)': File exists/.exec(stderr);
+  if (lock) {
+    return `git's lock file ${lock[1]} exists: another git process is running, or one crashed; ` +
+      `if none is running, delete ${lock[1]}`;
+  }
+  return lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.pop() ?? `exit code ${code}`;
+}
+
 /** A subprocess (git, rclone, ...) exited with an error. */
 export class SubprocessError extends DwsError {
   /** The command line that failed. */
@@ -161,9 +175,7 @@ export class SubprocessError extends DwsError {
     command: readonly string[],
     result: { cwd: string; stdout: string; stderr: string; code: number | null },
   ) {
-    const detail = result.stderr.trim().split("\n").filter((l) => l).pop() ??
-      `exit code ${result.code}`;
-    super(`'${command.join(" ")}' failed in ${result.cwd}: ${detail}`);
+    super(`'${command.join(" ")}' failed in ${result.cwd}: ${subprocessDetail(result.stderr, result.code)}`);
     this.command = command;
     this.cwd = result.cwd;
     this.stdout = result.stdout;
@@ -191,4 +203,53 @@ export class StepFailedError extends DwsError {
     this.exitCode = result.exitCode;
     this.signal = result.signal;
   }
+}
+
+/** What a node or Deno system error says of itself. */
+interface SystemErrorLike {
+  code?: string;
+  path?: string;
+  dest?: string;
+  syscall?: string;
+}
+
+const at = (path: string | undefined) => path ? ` at ${path}` : "";
+
+/** The one line for each system error code: what happened, where, and the fix. */
+const SYSTEM_ERRORS: Record<string, (path: string | undefined) => string> = {
+  ENOSPC: (p) => `No space left on the device${at(p)}: free some space, then run the command again`,
+  EDQUOT: (p) => `Disk quota exceeded${at(p)}: free some space, then run the command again`,
+  ENAMETOOLONG: (p) => `A file name is too long${at(p)}: use names of at most 255 bytes (200 for dws names)`,
+  EACCES: (p) => `Permission denied${at(p)}: check the owner and permissions of that file or folder`,
+  EPERM: (p) => `Operation not permitted${at(p)}: check the owner and permissions of that file or folder`,
+  EROFS: (p) => `The file system is read-only${at(p)}: use a writable location`,
+  EISDIR: (p) => `${p ?? "A path"} is a folder where a file was expected: move the folder away`,
+  ENOTDIR: (p) => `A part of ${p ?? "a path"} is a file where a folder was expected: move the file away`,
+  ENOENT: (p) => `${p ?? "A file or folder"} does not exist: check the path, or create its folder first`,
+  EEXIST: (p) => `${p ?? "A file"} already exists: move it away first`,
+  ENOTEMPTY: (p) => `The folder ${p ?? ""} is not empty: move its contents away first`,
+  EMFILE: () => "Too many open files: raise the limit (ulimit -n) and run the command again",
+  ENFILE: () => "Too many open files on this system: close some programs and run the command again",
+  EIO: (p) => `Input/output error${at(p)}: the disk or file system has a problem; check it, then retry`,
+  ELOOP: (p) => `Too many levels of symbolic links${at(p)}: a link points at itself`,
+};
+
+/**
+ * One clear line for a system error thrown by the file system (out of space,
+ * name too long, permission denied, ...), naming the path and the fix; or
+ * undefined for anything else.
+ *
+ * @example
+ * ```ts
+ * systemErrorMessage(Object.assign(new Error("x"), { code: "ENOSPC", path: "/ws/a" }));
+ * // "No space left on the device at /ws/a: free some space, then run the command again"
+ * ```
+ */
+export function systemErrorMessage(e: unknown): string | undefined {
+  if (typeof e !== "object" || e === null) return undefined;
+  const { code, path, dest } = e as SystemErrorLike;
+  const describe = code === undefined ? undefined : SYSTEM_ERRORS[code];
+  if (!describe) return undefined;
+  // For rename, link and copy the destination is the path the user named.
+  return describe(dest ?? path);
 }

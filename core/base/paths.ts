@@ -60,6 +60,9 @@ export function relativePathProblem(path: string): string | undefined {
  * ```
  */
 export function plainNameProblem(name: string): string | undefined {
-  if (name === "" || name === "." || name === ".." || /[/\\\0\n\r]/.test(name)) return `'${name}' is not a plain name`;
+  if (/[\0\n\r]/.test(name)) return `${JSON.stringify(name)} contains a NUL or line break`;
+  if (name === "" || name === "." || name === ".." || /[/\\]/.test(name)) return `'${name}' is not a plain name`;
+  // File systems allow 255 bytes a name; leave room for the prefixes and suffixes dws adds.
+  if (new TextEncoder().encode(name).length > 200) return `'${name.slice(0, 20)}…' is longer than 200 bytes`;
   return undefined;
 }

@@ -9,6 +9,7 @@ import type { Context } from "../base/context.ts";
 import { BatchModeError, ConfigurationError } from "../base/errors.ts";
 import { addGitignoreEntry } from "../models/gitignore.ts";
 import type { ResourceEntry } from "../models/resources_file.ts";
+import { plainNameProblem } from "../base/paths.ts";
 import { parseRole, type Role, ROLES } from "../base/names.ts";
 import { isInside, relativePosix } from "../base/paths.ts";
 import type { JsonObject } from "../base/json_value.ts";
@@ -94,6 +95,11 @@ export function suggestResourceName(ws: Workspace, options: { base: string; role
   for (let i = 2;; i++) if (!taken(`${withRole}-${i}`)) return `${withRole}-${i}`;
 }
 
+/** A resource name names folders and files: a plain name without spaces or ':'. */
+function isResourceName(name: string): boolean {
+  return /^[^\s/:]+$/.test(name) && plainNameProblem(name) === undefined;
+}
+
 /** The name for a new resource: the given one (must be free), the suggestion, or asked. */
 export async function chooseResourceName(
   ws: Workspace,
@@ -101,8 +107,10 @@ export async function chooseResourceName(
 ): Promise<string> {
   const { ctx } = ws;
   if (options.name !== undefined) {
-    if (!/^[^\s/:]+$/.test(options.name)) {
-      throw new ConfigurationError(`Invalid resource name '${options.name}': no spaces, '/' or ':' allowed`);
+    if (!isResourceName(options.name)) {
+      throw new ConfigurationError(
+        `Invalid resource name '${options.name}': no spaces, '/' or ':', not '.' or '..', at most 200 bytes`,
+      );
     }
     if (ws.findResource(options.name)) {
       throw new ConfigurationError((o) =>
@@ -114,7 +122,7 @@ export async function chooseResourceName(
   if (ctx.batch) return options.suggestion;
   for (;;) {
     const name = await ctx.prompter.ask("Please enter a short, unique name for this resource", options.suggestion);
-    if (name && !ws.findResource(name) && /^[^\s/:]+$/.test(name)) return name;
+    if (name && !ws.findResource(name) && isResourceName(name)) return name;
     ctx.output.warn(`'${name}' is taken or not a valid name`);
   }
 }

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { UserAbort } from "../base/errors.ts";
 import { git, isTracked } from "../git/git.ts";
-import { manifestPath } from "../models/manifest.ts";
+import { type ManifestEntry, manifestPath } from "../models/manifest.ts";
 import { metadataPath } from "../models/snapshot_metadata.ts";
 import type { SnapshotMetadata } from "../models/snapshot_metadata.ts";
 import { findSnapshot, readAllSnapshotMetadata, readManifest } from "../snapshot/store.ts";
@@ -26,14 +26,16 @@ export interface DeleteSnapshotOptions {
  * (S3: its snapshot file), unless another snapshot records the same
  * restore hash for that resource and so still needs it.
  */
-async function deleteResourceSnapshotData(ws: Workspace, md: SnapshotMetadata): Promise<void> {
-  const manifest = existsSync(join(ws.dir, manifestPath(md.hash))) ? readManifest(ws.dir, md.hash) : [];
-  let others: SnapshotMetadata[] | undefined;
+async function deleteResourceSnapshotData(
+  ws: Workspace,
+  md: SnapshotMetadata,
+  records: { manifest: readonly ManifestEntry[]; others: readonly SnapshotMetadata[] },
+): Promise<void> {
+  const { manifest, others } = records;
   for (const r of ws.resources) {
     const entry = manifest.find((e) => e.name === r.name);
     if (!r.snapshots?.deleteSnapshot || (!entry && !(r.name in md.restoreHashes))) continue;
     const hashes = { compareHash: entry?.hash ?? null, restoreHash: md.restoreHashes[r.name] ?? null };
-    others ??= readAllSnapshotMetadata(ws.dir).filter((m) => m.hash !== md.hash);
     const user = hashes.restoreHash === null
       ? undefined
       : others.find((m) => m.restoreHashes[r.name] === hashes.restoreHash);
@@ -44,6 +46,28 @@ async function deleteResourceSnapshotData(ws: Workspace, md: SnapshotMetadata): 
       continue;
     }
     await r.snapshots.deleteSnapshot(hashes);
+  }
+}
+
+/**
+ * Remove the snapshot's results folders, unless another snapshot records the
+ * same folder (a template without a unique part, from 1.6 or older dws).
+ */
+async function deleteResultsFolders(
+  ws: Workspace,
+  md: SnapshotMetadata,
+  others: readonly SnapshotMetadata[],
+): Promise<void> {
+  const dest = md.relativeDestinationPath;
+  if (!dest) return;
+  const sharer = others.find((m) => m.relativeDestinationPath === dest);
+  if (sharer) {
+    ws.ctx.output.warn(`Keeping the results folder ${dest}: snapshot ${sharer.hash.slice(0, 7)} also records it.`);
+    return;
+  }
+  for (const r of ws.resources) {
+    if (r.role !== "results" || !(r.name in md.restoreHashes) || !r.snapshots) continue;
+    await r.snapshots.deleteSnapshotFolder(dest);
   }
 }
 
@@ -62,16 +86,16 @@ export async function deleteWorkspaceSnapshot(
 ): Promise<string> {
   const { ctx } = ws;
   const md = findSnapshot(ws.dir, tagOrHash);
+  // Read (and so check) every record before the first change.
+  const manifest = existsSync(join(ws.dir, manifestPath(md.hash))) ? readManifest(ws.dir, md.hash) : [];
+  const others = readAllSnapshotMetadata(ws.dir).filter((m) => m.hash !== md.hash);
   const name = md.tags.length ? `${md.hash.slice(0, 7)} (Tagged as: ${md.tags.join(", ")})` : md.hash.slice(0, 7);
   if (!ctx.batch && !(await ctx.prompter.confirm(`Should I delete snapshot ${name}? This is not reversible.`, false))) {
     throw new UserAbort();
   }
   if (options.includeResources ?? true) {
-    for (const r of ws.resources) {
-      if (r.role !== "results" || !(r.name in md.restoreHashes) || !r.snapshots) continue;
-      await r.snapshots.deleteSnapshotFolder(md.relativeDestinationPath);
-    }
-    await deleteResourceSnapshotData(ws, md);
+    await deleteResultsFolders(ws, md, others);
+    await deleteResourceSnapshotData(ws, md, { manifest, others });
   }
   const files = [manifestPath(md.hash), metadataPath(md.hash)];
   for (const f of files) {

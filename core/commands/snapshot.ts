@@ -21,7 +21,8 @@ import { isFullHash, isShortHash, validateHostname } from "../base/names.ts";
 import type { JsonObject } from "../base/json_value.ts";
 import { parsePythonJson } from "../base/python_json.ts";
 import type { Resource, SnapshotHashes } from "../workspace/resource.ts";
-import { expandTemplate, templateRegexSource } from "../snapshot/results_template.ts";
+import { expandTemplate, templateProblem, templateRegexSource } from "../snapshot/results_template.ts";
+import { plainNameProblem, relativePathProblem } from "../base/paths.ts";
 import {
   beginSnapshotJournal,
   endSnapshotJournal,
@@ -138,17 +139,55 @@ function planResults(ws: Workspace, relDest: string): { metrics: JsonObject | nu
   return { metrics, moves };
 }
 
+/**
+ * The folder this snapshot's results move to: `results.dir_template`
+ * expanded. It must be new in every results resource, so that no snapshot
+ * overwrites or later deletes another's results: a number taken by an
+ * existing folder (after a deleted snapshot) is skipped; anything else
+ * already there is refused before anything moves.
+ */
+function resultsDestination(ws: Workspace, options: { tag?: string; now: Date }): string {
+  const template = ws.getParam("results.dir_template") as string;
+  const roots = ws.resources.filter((r) => r.role === "results" && r.localPath);
+  const problem = templateProblem(template);
+  if (problem && roots.length) {
+    throw new ConfigurationError(
+      `results.dir_template ${problem}. Change it with 'dws config results.dir_template "snapshots/{HOSTNAME}-{TAG}"'`,
+    );
+  }
+  const expand = (n: number) =>
+    expandTemplate(template, {
+      username: username(),
+      hostname: ws.hostname(),
+      timestamp: options.now,
+      snapshotNumber: n,
+      tag: options.tag,
+    });
+  for (let n = listSnapshotHashes(ws.dir).length + 1;; n++) {
+    const relDest = expand(n);
+    const pathProblem = relativePathProblem(relDest) ??
+      relDest.split("/").map(plainNameProblem).find((p) => p !== undefined);
+    if (pathProblem) {
+      throw new ConfigurationError(
+        `The results folder of this snapshot cannot be made: ${pathProblem}; use a shorter tag or hostname, or another results.dir_template`,
+      );
+    }
+    const taken = roots.find((r) => existsSync(join(r.localPath!, relDest)));
+    if (!taken) return relDest;
+    if (expand(n + 1) === relDest) {
+      throw new ConfigurationError(
+        `The results folder ${relDest} already exists in resource ${taken.name}, from an earlier snapshot; ` +
+          `use another tag, or a results.dir_template with {SNAPSHOT_NO}`,
+      );
+    }
+  }
+}
+
 /** Tag, time, results folder, prechecks and plans: everything before the first change. */
 async function planSnapshot(ws: Workspace, options: SnapshotOptions): Promise<SnapshotPlan> {
   const moveTagFrom = await checkTag(ws, options.tag);
   const now = new Date();
-  const relDest = expandTemplate(ws.getParam("results.dir_template") as string, {
-    username: username(),
-    hostname: ws.hostname(),
-    timestamp: now,
-    snapshotNumber: listSnapshotHashes(ws.dir).length + 1,
-    tag: options.tag,
-  });
+  const relDest = resultsDestination(ws, { tag: options.tag, now });
   checkNoGitFat(ws.dir, "Workspace");
   for (const r of ws.resources) await r.snapshots?.snapshotPrecheck();
   // A stale exported lineage.json must not end up in this snapshot's hashes.
@@ -280,9 +319,8 @@ export async function snapshotWorkspace(ws: Workspace, options: SnapshotOptions 
   try {
     return await completeSnapshot(ws, plan, await snapshotResources(ws, plan));
   } catch (e) {
-    // Put moved results back now rather than at the next command.
-    if (plan.moves.length) await recoverInterruptedSnapshot(ws.ctx, ws.dir).catch(() => {});
-    else endSnapshotJournal(ws.dir);
+    // Put moved results back and unstage what was written now rather than at the next command.
+    await recoverInterruptedSnapshot(ws.ctx, ws.dir, { quiet: true }).catch(() => {});
     throw e;
   }
 }

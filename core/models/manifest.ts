@@ -8,8 +8,8 @@
 import { gitBlobHash } from "../base/hashing.ts";
 import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
 import type { JsonObject } from "../base/json_value.ts";
-import type { ResourceEntry } from "./resources_file.ts";
-import { corrupted, isJsonObject } from "./json_shape.ts";
+import { checkResourceEntries, type ResourceEntry } from "./resources_file.ts";
+import { corrupted } from "./json_shape.ts";
 
 /** One resource of a manifest: its parameters plus `hash`. */
 export type ManifestEntry = ResourceEntry & { hash: string | null };
@@ -29,9 +29,16 @@ export function serializeManifest(entries: readonly ManifestEntry[]): { content:
 
 /** Parse a manifest file. */
 export function parseManifest(text: string, fileName: string): ManifestEntry[] {
-  const value = parsePythonJson(text, fileName);
-  if (!Array.isArray(value) || !value.every(isJsonObject)) throw corrupted(fileName, "expected a list of resources");
-  return value as ManifestEntry[];
+  const entries = checkResourceEntries(parsePythonJson(text, fileName), fileName);
+  for (const e of entries) {
+    if (e.hash !== null && typeof e.hash !== "string") {
+      throw corrupted(fileName, `the hash of '${e.name}' is not a string`);
+    }
+    if (e.content_hash !== undefined && typeof e.content_hash !== "string") {
+      throw corrupted(fileName, `the content_hash of '${e.name}' is not a string`);
+    }
+  }
+  return entries as ManifestEntry[];
 }
 
 /** The manifest's path relative to the workspace. */

@@ -6,7 +6,8 @@
  * @module
  */
 import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
-import type { JsonObject } from "../base/json_value.ts";
+import type { JsonObject, JsonValue } from "../base/json_value.ts";
+import { plainNameProblem } from "../base/paths.ts";
 import { isRole, type Role } from "../base/names.ts";
 import { corrupted, expectObject, isJsonObject } from "./json_shape.ts";
 
@@ -31,18 +32,28 @@ export type ResourceEntry = JsonObject & { resource_type: string; name: string; 
  * ```
  */
 export function parseResourcesFile(text: string): ResourceEntry[] {
-  const value = parsePythonJson(text, RESOURCES_FILE);
-  if (!Array.isArray(value)) throw corrupted(RESOURCES_FILE, "the top level must be a JSON list");
+  return checkResourceEntries(parsePythonJson(text, RESOURCES_FILE), RESOURCES_FILE);
+}
+
+/**
+ * `value`, read from `fileName` (`resources.json` or a manifest), as
+ * resource entries: a list of objects with a type, a plain unique name (it
+ * names folders and files) and a role; else a {@link corrupted} error.
+ */
+export function checkResourceEntries(value: JsonValue, fileName: string): ResourceEntry[] {
+  if (!Array.isArray(value)) throw corrupted(fileName, "the top level must be a JSON list");
   const seen = new Set<string>();
   return value.map((item, i) => {
-    if (!isJsonObject(item)) throw corrupted(RESOURCES_FILE, `entry ${i + 1} is not a JSON object`);
+    if (!isJsonObject(item)) throw corrupted(fileName, `entry ${i + 1} is not a JSON object`);
     const { resource_type: type, name, role } = item;
-    if (typeof type !== "string") throw corrupted(RESOURCES_FILE, `entry ${i + 1} has no 'resource_type'`);
-    if (typeof name !== "string" || name === "") throw corrupted(RESOURCES_FILE, `entry ${i + 1} has no 'name'`);
+    if (typeof type !== "string") throw corrupted(fileName, `entry ${i + 1} has no 'resource_type'`);
+    if (typeof name !== "string" || name === "") throw corrupted(fileName, `entry ${i + 1} has no 'name'`);
+    const nameProblem = plainNameProblem(name);
+    if (nameProblem) throw corrupted(fileName, `entry ${i + 1} has an unsafe name: ${nameProblem}`);
     if (typeof role !== "string" || !isRole(role)) {
-      throw corrupted(RESOURCES_FILE, `resource '${name}' has an invalid role '${role}'`);
+      throw corrupted(fileName, `resource '${name}' has an invalid role '${role}'`);
     }
-    if (seen.has(name)) throw corrupted(RESOURCES_FILE, `resource name '${name}' appears twice`);
+    if (seen.has(name)) throw corrupted(fileName, `resource name '${name}' appears twice`);
     seen.add(name);
     return item as ResourceEntry;
   });

@@ -5,7 +5,9 @@
  * @module
  */
 import { dumpPythonJson, parsePythonJson } from "../base/python_json.ts";
-import type { JsonObject, JsonValue } from "../base/json_value.ts";
+import type { JsonObject } from "../base/json_value.ts";
+import { plainNameProblem, relativePathProblem } from "../base/paths.ts";
+import { isFullHash } from "../base/names.ts";
 import { corrupted, expectObject, isJsonObject } from "./json_shape.ts";
 
 /** The metadata of one snapshot. */
@@ -67,25 +69,46 @@ export function serializeSnapshotMetadata(md: SnapshotMetadata): string {
   return dumpPythonJson(obj);
 }
 
-function hashMap(value: JsonValue | undefined): Record<string, string | null> {
+/** A git commit or object hash (SHA-1, or SHA-256 in sha256 repositories): restore hashes are all of this form. */
+const HASH_RE = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
+
+/**
+ * The resource → restore hash map under `key`. Hashes name commits given to
+ * git and objects of the store: anything but a hash (or null) is refused.
+ */
+function hashMap(o: JsonObject, key: string, fileName: string): Record<string, string | null> {
+  const value = o[key];
   if (!isJsonObject(value)) return {};
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? v.toLowerCase() : null]));
+  return Object.fromEntries(
+    Object.entries(value).map(([name, v]) => {
+      if (v !== null && (typeof v !== "string" || !HASH_RE.test(v))) {
+        throw corrupted(fileName, `the ${key} of '${name}' is not a hash`);
+      }
+      return [name, v === null ? null : v.toLowerCase()];
+    }),
+  );
 }
 
 /** Parse a metadata file. */
 export function parseSnapshotMetadata(text: string, fileName: string): SnapshotMetadata {
   const o = expectObject(parsePythonJson(text, fileName), fileName);
-  if (typeof o.hash !== "string") throw corrupted(fileName, "'hash' must be a string");
+  if (typeof o.hash !== "string" || !isFullHash(o.hash)) throw corrupted(fileName, "'hash' must be 40 hex digits");
+  const dest = o.relative_destination_path ?? "";
+  // The folder is deleted with the snapshot: it must stay inside each results resource.
+  const destProblem = typeof dest !== "string"
+    ? "it is not a string"
+    : dest && (relativePathProblem(dest) ?? dest.split("/").map(plainNameProblem).find((p) => p));
+  if (destProblem) throw corrupted(fileName, `'relative_destination_path' is unsafe: ${destProblem}`);
   const tags = Array.isArray(o.tags) ? o.tags.filter((t): t is string => typeof t === "string") : [];
-  const restore = hashMap(o.restore_hashes);
-  const own = hashMap(o.dws_restore_hashes);
+  const restore = hashMap(o, "restore_hashes", fileName);
+  const own = hashMap(o, "dws_restore_hashes", fileName);
   const md: SnapshotMetadata = {
     hash: o.hash.toLowerCase(),
     tags,
     message: typeof o.message === "string" ? o.message : "",
     hostname: typeof o.hostname === "string" ? o.hostname : "",
     timestamp: typeof o.timestamp === "string" ? o.timestamp : "",
-    relativeDestinationPath: typeof o.relative_destination_path === "string" ? o.relative_destination_path : "",
+    relativeDestinationPath: dest as string,
     restoreHashes: { ...restore, ...own },
     metrics: isJsonObject(o.metrics) ? o.metrics : null,
   };

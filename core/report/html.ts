@@ -6,11 +6,12 @@
  *
  * @module
  */
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import process from "node:process";
 import { writeFileAtomic } from "../base/atomic_write.ts";
 import { type ContextOptions, createContext } from "../base/context.ts";
-import { DwsError } from "../base/errors.ts";
+import { ConfigurationError, DwsError } from "../base/errors.ts";
 import { buildLineageGraph } from "../lineage/graph.ts";
 import { graphResource, resourceRoles } from "./lineage_graph.ts";
 import { lineageStoreAsOf } from "../lineage/scope.ts";
@@ -597,8 +598,12 @@ export async function writeHtmlReport(
   outputFile: string,
   options: HtmlReportOptions = {},
 ): Promise<void> {
+  const path = resolve(process.cwd(), outputFile);
+  if (!existsSync(dirname(path))) {
+    throw new ConfigurationError(`The folder ${dirname(path)} of the report does not exist: create it first`);
+  }
   const html = await htmlReport(ws, options);
-  writeFileAtomic(resolve(process.cwd(), outputFile), html);
+  writeFileAtomic(path, html);
   ws.ctx.output.info(`Wrote HTML report to ${outputFile}`);
 }
 

@@ -143,7 +143,11 @@ export function resultsSections(results: JsonObject): ResultsSection[] {
 export function formatResults(found: FoundResults): string[] {
   const lines = [`Results file at ${found.location}`];
   for (const s of resultsSections(found.results)) {
-    lines.push("", ...formatTable([{ header: "Key" }, { header: "Value" }], s.rows, { title: s.title }));
+    lines.push("");
+    // Not push(...table): a table of 200,000 rows would overflow the stack.
+    for (const line of formatTable([{ header: "Key" }, { header: "Value" }], s.rows, { title: s.title })) {
+      lines.push(line);
+    }
   }
   return lines;
 }

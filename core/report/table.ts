@@ -84,11 +84,9 @@ export function formatTable(
 ): string[] {
   const nullValue = options.nullValue ?? "None";
   const texts = rows.map((row) => columns.map((_, c) => cellText(row[c], nullValue)));
+  // A loop, not Math.max(...): a table of 200,000 rows would overflow the stack.
   const contentWidths = columns.map((col, c) =>
-    Math.max(
-      textLength(col.header),
-      ...texts.map((r) => Math.max(...r[c].split("\n").map(textLength))),
-    )
+    texts.reduce((w, r) => r[c].split("\n").reduce((m, l) => Math.max(m, textLength(l)), w), textLength(col.header))
   );
   const widths = columns.map((col, c) =>
     col.width !== undefined && contentWidths[c] >= col.width ? col.width : contentWidths[c]

@@ -59,9 +59,15 @@ export function endSnapshotJournal(wsDir: string): void {
 
 /**
  * Repair the workspace after an interrupted snapshot, if there was one.
- * Returns true when something was repaired.
+ * Returns true when something was repaired. With `quiet` (the failing
+ * snapshot cleans up after itself, and its error is the one line) nothing
+ * is reported.
  */
-export async function recoverInterruptedSnapshot(ctx: Context, wsDir: string): Promise<boolean> {
+export async function recoverInterruptedSnapshot(
+  ctx: Context,
+  wsDir: string,
+  options: { quiet?: boolean } = {},
+): Promise<boolean> {
   const path = journalPath(wsDir);
   if (!existsSync(path)) return false;
   let journal: SnapshotJournal;
@@ -81,16 +87,33 @@ export async function recoverInterruptedSnapshot(ctx: Context, wsDir: string): P
   for (const r of journal.resources) {
     if (existsSync(r.root)) restored += undoResultMoves(r.root, r.moves, { copy: r.copy });
   }
-  // Drop manifest and metadata files the interrupted snapshot wrote but never committed.
-  const md = [".dataworkspace/snapshots", ".dataworkspace/snapshot_metadata"];
-  const untracked = await runProgram(ctx, ["git", "ls-files", "--others", "--exclude-standard", "--", ...md], {
-    cwd: wsDir,
-  });
-  for (const f of untracked.stdout.split("\n").filter((l) => l)) rmSync(join(wsDir, f), { force: true });
-  await runProgram(ctx, ["git", "checkout", "--", ...md], { cwd: wsDir, allowFailure: true });
+  await discardSnapshotMetadata(ctx, wsDir);
   endSnapshotJournal(wsDir);
-  ctx.output.warn(
-    `Recovered from an interrupted snapshot: ${restored} result file(s) put back where they were.`,
-  );
+  if (!options.quiet) {
+    ctx.output.warn(
+      `Recovered from an interrupted snapshot: ${restored} result file(s) put back where they were.`,
+    );
+  }
   return true;
+}
+
+/** The metadata folders a snapshot writes (manifest, metadata, lineage, hash trees). */
+const SNAPSHOT_METADATA = [
+  ".dataworkspace/snapshots",
+  ".dataworkspace/snapshot_metadata",
+  ".dataworkspace/snapshot_lineage",
+  ".dataworkspace/file",
+];
+
+/**
+ * Drop what an unfinished snapshot wrote under `.dataworkspace/` and never
+ * committed: unstage it, remove new files, restore changed ones.
+ */
+async function discardSnapshotMetadata(ctx: Context, wsDir: string): Promise<void> {
+  const run = (args: string[]) => runProgram(ctx, ["git", ...args], { cwd: wsDir, allowFailure: true });
+  await run(["reset", "-q", "--", ...SNAPSHOT_METADATA]);
+  const untracked = await run(["ls-files", "--others", "--exclude-standard", "-z", "--", ...SNAPSHOT_METADATA]);
+  for (const f of untracked.stdout.split("\0").filter((l) => l)) rmSync(join(wsDir, f), { force: true });
+  // One at a time: checkout does nothing at all when one path is unknown to git.
+  for (const folder of SNAPSHOT_METADATA) await run(["checkout", "--", folder]);
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { relativePathProblem } from "../base/paths.ts";
 
 /** Template variables and the regex each one's expansions match. */
 export const TEMPLATE_VARIABLES: Readonly<Record<string, string>> = {
@@ -26,14 +27,39 @@ export const TEMPLATE_VARIABLES: Readonly<Record<string, string>> = {
 const VARIABLE_RE = /\{\w+\}/g;
 
 /**
+ * The variables that make each snapshot's folder its own: `{TAG}` falls back
+ * to the snapshot number, `{ISO_TIMESTAMP}` has seconds. A folder shared by
+ * two snapshots would be overwritten by the second and deleted with either.
+ */
+export const UNIQUE_VARIABLES: readonly string[] = ["SNAPSHOT_NO", "TAG", "ISO_TIMESTAMP"];
+
+/**
  * Why `template` is not a valid `results.dir_template`, or undefined if it is.
  *
  * @example
  * ```ts
  * templateProblem("snapshots/{HOSTNAME}-{TAG}"); // undefined
+ * templateProblem("snapshots/{HOSTNAME}"); // "... has no part unique to each snapshot ..."
  * ```
  */
 export function templateProblem(template: string): string | undefined {
+  const shape = templateShapeProblem(template);
+  if (shape) return shape;
+  if (!UNIQUE_VARIABLES.some((v) => template.includes(`{${v}}`))) {
+    return `'${template}' has no part unique to each snapshot: include ${
+      UNIQUE_VARIABLES.map((v) => `{${v}}`).join(", ")
+    } (as the default 'snapshots/{HOSTNAME}-{TAG}' does)`;
+  }
+  return undefined;
+}
+
+/**
+ * Why `template` cannot even be read as a `results.dir_template` (a wrong
+ * prefix, an unknown variable, a path that leaves the results folder), or
+ * undefined. Unlike {@link templateProblem} it accepts templates without a
+ * unique part, which 1.6 allowed and which snapshots then refuse.
+ */
+export function templateShapeProblem(template: string): string | undefined {
   if (!template.startsWith("snapshots/")) return "a results template must start with 'snapshots/'";
   for (const m of template.match(VARIABLE_RE) ?? []) {
     const name = m.slice(1, -1);
@@ -41,7 +67,7 @@ export function templateProblem(template: string): string | undefined {
       return `unknown template variable ${m}; known variables: ${Object.keys(TEMPLATE_VARIABLES).join(", ")}`;
     }
   }
-  return undefined;
+  return relativePathProblem(template);
 }
 
 /** Values for {@link expandTemplate}. */

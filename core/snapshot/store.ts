@@ -16,6 +16,7 @@ import {
   type SnapshotMetadata,
 } from "../models/snapshot_metadata.ts";
 import { isFullHash, isShortHash } from "../base/names.ts";
+import { corrupted } from "../models/json_shape.ts";
 
 const MD_DIR = ".dataworkspace/snapshot_metadata";
 const SUFFIX = "_md.json";
@@ -40,7 +41,10 @@ export function readSnapshotMetadata(wsDir: string, hash: string): SnapshotMetad
   const rel = metadataPath(hash.toLowerCase());
   const path = join(wsDir, rel);
   if (!existsSync(path)) return undefined;
-  return parseSnapshotMetadata(readFileSync(path, "utf8"), rel);
+  const md = parseSnapshotMetadata(readFileSync(path, "utf8"), rel);
+  // Deleting a snapshot removes the files named by its hash: they must be this file.
+  if (md.hash !== hash.toLowerCase()) throw corrupted(rel, `its 'hash' ${md.hash} is not the one in its name`);
+  return md;
 }
 
 /** Every snapshot's metadata, unordered. */

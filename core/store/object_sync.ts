@@ -15,7 +15,8 @@ import { sha1Hex } from "../base/hashing.ts";
 import type { FileListing } from "../models/file_listing.ts";
 import type { SnapshotMetadata } from "../models/snapshot_metadata.ts";
 import { ObjectRemote, type TransferSummary } from "./object_remote.ts";
-import { ObjectStore } from "./object_store.ts";
+import type { ObjectStore } from "./object_store.ts";
+import { openWorkspaceStore } from "./store_users.ts";
 import type { WorkspaceHandle } from "../workspace/resource.ts";
 import { readAllSnapshotMetadata } from "../snapshot/store.ts";
 import type { Workspace } from "../workspace/workspace.ts";
@@ -61,7 +62,7 @@ function snapshotsNewestFirst(wsDir: string): SnapshotMetadata[] {
  * ```
  */
 export async function pushSnapshotObjects(ws: Workspace, remote: ObjectRemote): Promise<TransferSummary> {
-  const store = new ObjectStore(ws.objectStoreDir());
+  const store = openWorkspaceStore(ws);
   const keys = new Set<string>();
   // Newest snapshots first (what collaborators need first), and each one's files before its
   // listings: a listing on the remote then (mostly) means its files are there too.
@@ -127,7 +128,7 @@ export async function fetchCurrentObjects(ws: Workspace, names: readonly string[
   if (!remote) return;
   const storing = names.filter((n) => ws.findResource(n)?.type.storesObjects === true);
   const hashes = [...new Set(newestRestoreHashes(ws.dir, storing).values())];
-  const store = new ObjectStore(ws.objectStoreDir());
+  const store = openWorkspaceStore(ws);
   const r = await fetchListings(store, remote, hashes);
   ws.ctx.output.info(
     `Object remote ${remote.location}: fetched ${r.objects} object(s), ${
@@ -152,7 +153,7 @@ export async function fetchCurrentObjects(ws: Workspace, names: readonly string[
  * ```
  */
 export async function fetchObjectsForRestore(ws: Workspace, hashes: readonly string[]): Promise<void> {
-  const store = new ObjectStore(ws.objectStoreDir());
+  const store = openWorkspaceStore(ws);
   const complete = (key: string) => tryReadListing(store, key)?.files.every((f) => store.has(f.sha1)) === true;
   if (hashes.every(complete)) return;
   const remote = await openObjectRemote(ws);
@@ -169,7 +170,7 @@ export function newestStoredListing(
   ws: WorkspaceHandle,
   name: string,
 ): { snapshot: SnapshotMetadata; listing: FileListing } | undefined {
-  const store = new ObjectStore(ws.objectStoreDir());
+  const store = openWorkspaceStore(ws);
   for (const md of snapshotsNewestFirst(ws.dir)) {
     const h = md.restoreHashes[name];
     const listing = h ? tryReadListing(store, h) : undefined;
@@ -192,7 +193,7 @@ export function createFolderFromSnapshot(ws: WorkspaceHandle, name: string, dest
   const found = newestStoredListing(ws, name);
   if (!found) return undefined;
   const { snapshot, listing } = found;
-  const store = new ObjectStore(ws.objectStoreDir());
+  const store = openWorkspaceStore(ws);
   const missing = listing.files.filter((f) => !store.has(f.sha1));
   if (missing.length) {
     throw new ConfigurationError(

@@ -2,11 +2,23 @@
  * The workspace lock: two dws processes never write metadata at once. The
  * lock is a file in the workspace's git directory (never tracked, never
  * committed) holding the owner's pid, host, start time and command. A lock
- * whose process is gone is stale and taken over.
+ * whose process is gone, or that is empty or unreadable, is stale and taken
+ * over; creating and taking over are atomic, so there is never more than one
+ * holder.
  *
  * @module
  */
-import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -77,15 +89,123 @@ export function isStale(info: LockInfo): boolean {
   return info.processStart !== undefined && start !== undefined && start !== info.processStart;
 }
 
-function readLock(path: string): LockInfo | undefined {
+/** What is at the lock path now: its bytes and inode, or nothing. */
+interface LockFile {
+  text: string;
+  ino: number;
+  /** The holder, or undefined when the file is empty or not a lock (a full disk, an old crash). */
+  info?: LockInfo;
+}
+
+function readLockFile(path: string): LockFile | undefined {
+  let fd: number;
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as LockInfo;
-  } catch {
-    return undefined; // gone, or half written by a holder right now
+    fd = openSync(path, "r");
+  } catch (e) {
+    if (errorCode(e) === "ENOENT") return undefined;
+    throw e;
+  }
+  try {
+    const text = readFileSync(fd, "utf8");
+    return { text, ino: fstatSync(fd).ino, info: parseLockInfo(text) };
+  } finally {
+    closeSync(fd);
   }
 }
 
+function parseLockInfo(text: string): LockInfo | undefined {
+  try {
+    const info = JSON.parse(text) as LockInfo;
+    return typeof info?.pid === "number" && typeof info.hostname === "string" ? info : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const errorCode = (e: unknown) => (e as { code?: string }).code;
+
+/**
+ * Create the lock file with `text` only if there is none. The text is
+ * written to a file of its own first and linked into place, so a lock file
+ * is never seen empty or half written (a full disk fails here, leaving none).
+ */
+function tryCreateLock(path: string, text: string): boolean {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    writeFileSync(tmp, text, { flag: "wx" });
+    linkSync(tmp, path);
+    return true;
+  } catch (e) {
+    if (errorCode(e) === "EEXIST") return false;
+    if (errorCode(e) !== "EPERM" && errorCode(e) !== "ENOTSUP") throw e;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  // A file system without hard links: exclusive create (not atomic with the content).
+  try {
+    writeFileSync(path, text, { flag: "wx" });
+    return true;
+  } catch (e) {
+    if (errorCode(e) === "EEXIST") return false;
+    throw e;
+  }
+}
+
+/** Seconds after which a takeover marker whose taker must have died is cleared. */
+const MARKER_STALE_MS = 10_000;
+
+/**
+ * Remove the stale lock `seen` (true when done), atomically with respect to other takers and
+ * new holders: the taker first hard-links the lock to `<lock>.takeover`
+ * (only one can), then checks that the marker is still the stale file (not
+ * a lock taken since) before removing it.
+ */
+function takeOverStaleLock(path: string, seen: LockFile): boolean {
+  const marker = `${path}.takeover`;
+  try {
+    linkSync(path, marker);
+  } catch (e) {
+    if (errorCode(e) === "EEXIST") clearLeftoverMarker(path, marker);
+    else if (errorCode(e) !== "ENOENT") throw e;
+    return false;
+  }
+  const linked = readLockFile(marker);
+  try {
+    if (linked?.ino !== seen.ino || linked.text !== seen.text) return false;
+    unlinkSync(path);
+    return true;
+  } finally {
+    if (readLockFile(marker)?.ino === linked?.ino) rmSync(marker, { force: true });
+  }
+}
+
+/** Remove a takeover marker left by a taker that finished or died. */
+function clearLeftoverMarker(path: string, marker: string): void {
+  try {
+    const m = statSync(marker);
+    const lock = statSync(path, { throwIfNoEntry: false });
+    if (lock?.ino !== m.ino || Date.now() - m.ctimeMs > MARKER_STALE_MS) unlinkSync(marker);
+  } catch (e) {
+    if (errorCode(e) !== "ENOENT") throw e;
+  }
+}
+
+/** True when the lock file `f` certainly has no live holder (none recorded, or gone). */
+function isStaleFile(f: LockFile): boolean {
+  return f.info === undefined || isStale(f.info);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function lockInfo(command: string): LockInfo {
+  return {
+    pid: process.pid,
+    hostname: hostname(),
+    startedAt: new Date().toISOString(),
+    command,
+    processStart: processStart(process.pid),
+  };
+}
 
 /**
  * Take the workspace lock, waiting up to `waitMs` for another holder.
@@ -99,45 +219,35 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function acquireWorkspaceLock(wsDir: string, options: LockOptions = {}): Promise<WorkspaceLock> {
   const path = lockPath(wsDir);
   const waitMs = options.waitMs ?? Number(process.env.DWS_LOCK_TIMEOUT ?? 10) * 1000;
-  const mine: LockInfo = {
-    pid: process.pid,
-    hostname: hostname(),
-    startedAt: new Date().toISOString(),
-    command: options.command ?? "dws",
-    processStart: processStart(process.pid),
-  };
-  const text = JSON.stringify(mine);
+  const text = JSON.stringify(lockInfo(options.command ?? "dws"));
   const deadline = Date.now() + waitMs;
   for (let delay = 20;; delay = Math.min(delay * 2, 250)) {
-    try {
-      writeFileSync(path, text, { flag: "wx" });
+    if (tryCreateLock(path, text)) {
       return {
         path,
         release() {
-          if (readLock(path)?.startedAt === mine.startedAt && readLock(path)?.pid === mine.pid) unlinkSync(path);
+          if (readLockFile(path)?.text === text) unlinkSync(path);
         },
       };
-    } catch (e) {
-      if ((e as { code?: string }).code !== "EEXIST") throw e;
     }
-    const holder = readLock(path);
-    if (holder && isStale(holder)) {
-      options.output?.debug(`Removing stale workspace lock of process ${holder.pid} (${holder.command})`);
-      try {
-        unlinkSync(path);
-      } catch { /* another process removed it first */ }
+    const held = readLockFile(path);
+    if (!held) continue;
+    if (isStaleFile(held)) {
+      const who = held.info ? `of process ${held.info.pid} (${held.info.command})` : "that is empty or unreadable";
+      options.output?.debug(`Removing stale workspace lock ${who}`);
+      if (!takeOverStaleLock(path, held)) await sleep(5);
       continue;
     }
-    if (Date.now() >= deadline) {
-      const who = holder
-        ? `process ${holder.pid} on ${holder.hostname} (${holder.command}, since ${holder.startedAt})`
-        : "another process";
-      throw new ConfigurationError(
-        `The workspace is locked by ${who}. Wait for it to finish, or delete ${path} if that process is gone.`,
-      );
-    }
-    await sleep(delay);
+    if (Date.now() >= deadline) throw lockedError(path, held.info!);
+    await sleep(delay * (0.5 + Math.random()));
   }
+}
+
+function lockedError(path: string, holder: LockInfo): ConfigurationError {
+  return new ConfigurationError(
+    `The workspace is locked by process ${holder.pid} on ${holder.hostname} (${holder.command}, since ${holder.startedAt}). ` +
+      `Wait for it to finish, or delete ${path} if that process is gone.`,
+  );
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   type WorkspaceConfig,
 } from "../models/workspace_config.ts";
 import type { JsonObject } from "../base/json_value.ts";
+import { checkStoredParams, WORKSPACE_PARAMS } from "./params.ts";
 
 /** Everything stored in `.dataworkspace/` that describes the workspace. */
 export interface WorkspaceMetadata {
@@ -54,9 +55,13 @@ function readText(wsDir: string, file: string, fallback?: string): string {
  * ```
  */
 export function readWorkspaceMetadata(wsDir: string): WorkspaceMetadata {
+  const config = parseWorkspaceConfig(readText(wsDir, CONFIG_FILE));
+  const localParams = parseLocalParams(readText(wsDir, LOCAL_PARAMS_FILE, "{}"));
+  checkStoredParams(WORKSPACE_PARAMS, { scope: "global", values: config.globalParams, fileName: CONFIG_FILE });
+  checkStoredParams(WORKSPACE_PARAMS, { scope: "local", values: localParams, fileName: LOCAL_PARAMS_FILE });
   return {
-    config: parseWorkspaceConfig(readText(wsDir, CONFIG_FILE)),
-    localParams: parseLocalParams(readText(wsDir, LOCAL_PARAMS_FILE, "{}")),
+    config,
+    localParams,
     resources: parseResourcesFile(readText(wsDir, RESOURCES_FILE)),
     resourceLocalParams: parseResourceLocalParams(readText(wsDir, RESOURCE_LOCAL_PARAMS_FILE, "{}")),
   };

@@ -9,8 +9,10 @@ import { isAbsolute } from "node:path";
 import { ParamNotFoundError, ParamParseError, ParamValidationError } from "../base/errors.ts";
 import { isValidHostname } from "../base/names.ts";
 import { objectRemoteProblem } from "./remote_backend.ts";
-import type { JsonValue } from "../base/json_value.ts";
-import { templateProblem } from "../snapshot/results_template.ts";
+import type { JsonObject, JsonValue } from "../base/json_value.ts";
+import { templateProblem, templateShapeProblem } from "../snapshot/results_template.ts";
+import { relativePathProblem } from "../base/paths.ts";
+import { corrupted } from "../models/json_shape.ts";
 
 /** How a parameter's values are parsed from text and checked. */
 export interface ParamType {
@@ -20,6 +22,11 @@ export interface ParamType {
   parse(text: string): JsonValue;
   /** Why `value` is not acceptable, or undefined when it is. */
   problem(value: JsonValue): string | undefined;
+  /**
+   * Why a value found in the metadata cannot be used at all, when that is a
+   * looser rule than {@link ParamType.problem} (which new values follow).
+   */
+  storedProblem?(value: JsonValue): string | undefined;
 }
 
 /** Whether a parameter is kept in git (global) or per machine (local). */
@@ -89,8 +96,7 @@ export const fileListType: ParamType = {
 export const relativePathType: ParamType = {
   name: "relative path",
   parse: (t) => t,
-  problem: (v) =>
-    typeof v !== "string" ? "expected a path" : isAbsolute(v) ? `'${v}' must be a relative path` : undefined,
+  problem: (v) => typeof v !== "string" ? "expected a path" : relativePathProblem(v),
 };
 
 /** An absolute path. */
@@ -98,7 +104,13 @@ export const absolutePathType: ParamType = {
   name: "absolute path",
   parse: (t) => t,
   problem: (v) =>
-    typeof v !== "string" ? "expected a path" : isAbsolute(v) ? undefined : `'${v}' must be an absolute path`,
+    typeof v !== "string"
+      ? "expected a path"
+      : /[\0\n\r]/.test(v)
+      ? `${JSON.stringify(v)} contains a NUL or line break`
+      : isAbsolute(v)
+      ? undefined
+      : `'${v}' must be an absolute path`,
 };
 
 /** A hostname: letters, digits and inner dashes, dot-separated. */
@@ -116,6 +128,7 @@ export const templateType: ParamType = {
   name: "template",
   parse: (t) => t,
   problem: (v) => typeof v === "string" ? templateProblem(v) : "expected a template string",
+  storedProblem: (v) => typeof v === "string" ? templateShapeProblem(v) : "expected a template string",
 };
 
 /** One of a fixed set of lower-case words. */
@@ -239,6 +252,32 @@ export function validateParam(def: ParamDef, value: JsonValue): JsonValue {
   const problem = def.type.problem(value);
   if (problem) throw new ParamValidationError(`Invalid value for parameter '${def.name}': ${problem}`);
   return value;
+}
+
+/**
+ * Check parameters read from `fileName` (values of `scope` in `values`)
+ * against `defs`: a missing required value or a value of the wrong kind is
+ * a {@link corrupted} error naming the file, before anything uses it.
+ *
+ * @example
+ * ```ts
+ * checkStoredParams(WORKSPACE_PARAMS, { scope: "global", values: config.globalParams, fileName: "config.json" });
+ * ```
+ */
+export function checkStoredParams(
+  defs: readonly ParamDef[],
+  stored: { scope: ParamScope; values: JsonObject; fileName: string },
+): void {
+  for (const def of defs.filter((d) => d.scope === stored.scope)) {
+    const value = stored.values[def.name];
+    if (value === undefined) continue; // the default applies
+    if (value === null) {
+      if (def.optional || def.allowMissing || def.defaultValue !== null) continue;
+      throw corrupted(stored.fileName, `parameter '${def.name}' cannot be empty`);
+    }
+    const problem = (def.type.storedProblem ?? def.type.problem)(value);
+    if (problem) throw corrupted(stored.fileName, `parameter '${def.name}': ${problem}`);
+  }
 }
 
 /**

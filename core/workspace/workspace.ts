@@ -10,6 +10,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
 import { type Context, type ContextOptions, createContext } from "../base/context.ts";
 import { ConfigurationError } from "../base/errors.ts";
+import { refuseInlineCredentials } from "../base/credentials.ts";
 import { commitChanges, currentBranch } from "../git/git.ts";
 import { type LockOptions, withWorkspaceLock } from "./lock.ts";
 import {
@@ -19,9 +20,16 @@ import {
   writeResources,
   writeWorkspaceConfig,
 } from "./metadata_store.ts";
-import type { ResourceEntry } from "../models/resources_file.ts";
+import { RESOURCE_LOCAL_PARAMS_FILE, type ResourceEntry, RESOURCES_FILE } from "../models/resources_file.ts";
 import type { WorkspaceConfig } from "../models/workspace_config.ts";
-import { findParam, type ParamDef, paramDefault, validateParam, WORKSPACE_PARAMS } from "./params.ts";
+import {
+  checkStoredParams,
+  findParam,
+  type ParamDef,
+  paramDefault,
+  validateParam,
+  WORKSPACE_PARAMS,
+} from "./params.ts";
 import type { JsonObject, JsonValue } from "../base/json_value.ts";
 import { getResourceType } from "./resource_registry.ts";
 import type { Resource, WorkspaceHandle } from "./resource.ts";
@@ -129,6 +137,9 @@ export class Workspace implements WorkspaceHandle {
 
   async #openResource(entry: ResourceEntry): Promise<Resource> {
     const type = await getResourceType(entry.resource_type);
+    checkStoredParams(type.params, { scope: "global", values: entry, fileName: RESOURCES_FILE });
+    const local = this.#resourceLocalParams[entry.name] ?? {};
+    checkStoredParams(type.params, { scope: "local", values: local, fileName: RESOURCE_LOCAL_PARAMS_FILE });
     return type.open(this, entry, this.#resourceLocalParams[entry.name] ?? {});
   }
 
@@ -187,6 +198,7 @@ export class Workspace implements WorkspaceHandle {
     const def = findParam(WORKSPACE_PARAMS, name);
     validateParam(def, value);
     if (def.scope === "global") {
+      refuseInlineCredentials({ [name]: value }, "the workspace");
       this.#config = { ...this.#config, globalParams: { ...this.#config.globalParams, [name]: value } };
       writeWorkspaceConfig(this.dir, this.#config);
     } else {
@@ -231,6 +243,7 @@ export class Workspace implements WorkspaceHandle {
     if (this.findResource(entry.name)) {
       throw new ConfigurationError(`A resource with the name '${entry.name}' already exists in this workspace`);
     }
+    refuseInlineCredentials(entry, `resource '${entry.name}'`);
     const resource = await this.#openResource(entry);
     this.#entries = [...this.#entries, entry];
     this.#resourceLocalParams = { ...this.#resourceLocalParams, [entry.name]: localParams };
@@ -260,6 +273,7 @@ export class Workspace implements WorkspaceHandle {
     const index = this.#entries.findIndex((e) => e.name === name);
     if (index < 0) this.getResource(name);
     if (def.scope === "global") {
+      refuseInlineCredentials({ [def.name]: value }, `resource '${name}'`);
       const entry = { ...this.#entries[index], [def.name]: value } as ResourceEntry;
       this.#entries = this.#entries.map((e, i) => i === index ? entry : e);
       writeResources(this.dir, this.#entries);

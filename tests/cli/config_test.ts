@@ -67,7 +67,8 @@ Deno.test("config rejects invalid values and leaves the workspace as it was", as
     [["results.dir_template", "snapshots/{NOPE}"], /unknown template variable \{NOPE\}/],
     [["results.move_exclude_files", "README.md"], /not a JSON list/],
     [["hostname", "bad_host"], /not a valid hostname/],
-    [["scratch_directory", "/abs/path"], /must be a relative path/],
+    [["scratch_directory", "/abs/path"], /not a relative \/-separated path/],
+    [["scratch_directory", "../outside"], /leaves its folder/],
     [["local_scratch_directory", "rel"], /must be an absolute path/],
   ];
   for (const [args, message] of cases) {

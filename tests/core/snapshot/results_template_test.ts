@@ -9,6 +9,7 @@ import {
   TEMPLATE_VARIABLES,
   templateProblem,
   templateRegexSource,
+  templateShapeProblem,
 } from "../../../core/snapshot/results_template.ts";
 
 Deno.test("templateRegexSource: the spec §2 example", () => {
@@ -119,8 +120,8 @@ Deno.test("expandTemplate: weekdays and short months", () => {
 
 Deno.test("templateProblem: valid templates", () => {
   assert.equal(templateProblem("snapshots/{HOSTNAME}-{TAG}"), undefined);
-  assert.equal(templateProblem("snapshots/"), undefined);
-  assert.equal(templateProblem("snapshots/{a-b}"), undefined);
+  assert.equal(templateProblem("snapshots/{SNAPSHOT_NO}"), undefined);
+  assert.equal(templateProblem("snapshots/{a-b}-{ISO_TIMESTAMP}"), undefined);
   assert.equal(
     templateProblem(`snapshots/${Object.keys(TEMPLATE_VARIABLES).map((v) => `{${v}}`).join("/")}`),
     undefined,
@@ -137,6 +138,21 @@ Deno.test("templateProblem: unknown variables are named", () => {
   assert.match(templateProblem("snapshots/{HOST}-{TAG}") ?? "", /\{HOST\}/);
   assert.match(templateProblem("snapshots/{TAG}/{tag}") ?? "", /\{tag\}/);
   assert.match(templateProblem("snapshots/{DATE_TIME}") ?? "", /\{DATE_TIME\}/);
+});
+
+Deno.test("templateProblem: a template needs a part unique to each snapshot (14.4)", () => {
+  for (const t of ["snapshots/{HOSTNAME}", "snapshots/{YEAR}-{MONTH}-{DAY}", "snapshots/fixed", "snapshots/"]) {
+    assert.match(templateProblem(t) ?? "", /unique to each snapshot|not normalised/, t);
+  }
+  // 1.6 allowed them: the metadata still reads, snapshots refuse.
+  assert.equal(templateShapeProblem("snapshots/{HOSTNAME}"), undefined);
+});
+
+Deno.test("templateProblem: a template never leaves the results folder (14.7)", () => {
+  for (const t of ["snapshots/../../x-{TAG}", "snapshots/{TAG}/../..", "snapshots//{TAG}", "snapshots/\n{TAG}"]) {
+    assert.ok(templateShapeProblem(t), t);
+    assert.ok(templateProblem(t), t);
+  }
 });
 
 Deno.test("TEMPLATE_VARIABLES: the 13 variables of spec §2", () => {

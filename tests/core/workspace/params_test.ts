@@ -95,10 +95,11 @@ Deno.test("template: the default validates", () => {
   assert.equal(validateParam(def, def.defaultValue), "snapshots/{HOSTNAME}-{TAG}");
 });
 
-Deno.test("relative path: absolute paths refused; optional accepts None/null", () => {
+Deno.test("relative path: absolute and outside paths refused; optional accepts None/null", () => {
   const def = param("scratch_directory");
   assert.equal(parseParam(def, "scratch"), "scratch");
-  assert.equal(parseParam(def, "a/b/../c"), "a/b/../c");
+  assert.equal(parseParam(def, "a/b/c"), "a/b/c");
+  assert.throws(() => parseParam(def, "a/b/../c"), /leaves its folder/);
   assert.throws(() => parseParam(def, "/abs/scratch"), ParamValidationError);
   assert.equal(parseParam(def, "None"), null);
   assert.equal(parseParam(def, "null"), null);
