@@ -129,6 +129,7 @@ export {
 export type {
   Certificate,
   CodeLineage,
+  DwsRunRecord,
   ExportedLineageFile,
   HashCertificate,
   ImportedLineage,

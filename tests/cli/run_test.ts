@@ -67,7 +67,7 @@ Deno.test("dws run: the two-step pipeline is recorded step by step and snapshott
   assert.deepEqual(step1.input_resources.map((c: Json) => [c.resource_name, c.subpath, c.certificate.cert_type]), [
     ["source-data", "data.csv", "placeholder"],
   ]);
-  assert.deepEqual(step1.code_resources.map((c: Json) => [c.resource_name, c.subpath]), [["code", null]]);
+  assert.deepEqual(step1.code_resources.map((c: Json) => [c.resource_name, c.subpath]), [["code", "step1.sh"]]);
   assert.deepEqual(step1.output_resources.map((c: Json) => [c.subpath, c.certificate.is_output]), [["s1", true]]);
   assert.equal(lineageFile(ws, "source-data").lineages[0].type, "source_data");
   assert.equal(lineageFile(ws, "code").lineages[0].type, "code");
@@ -84,11 +84,12 @@ Deno.test("dws run: the two-step pipeline is recorded step by step and snapshott
   assert.match(snap.stdout, /^Wrote lineage for results to lineage\.json$/m);
   const exported = readJson(join(ws, "results", "snapshots", "testhost-S1", "lineage.json")) as Json;
   assert.equal(exported.complete, true);
-  assert.deepEqual(exported.lineages.map((l: Json) => l.step_name ?? l.type), [
+  assert.deepEqual(exported.lineages.map((l: Json) => l.step_name ?? `${l.type}:${l.subpath}`), [
     "step2",
     "step1",
-    "code",
-    "source_data",
+    "code:step2.sh",
+    "source_data:data.csv",
+    "code:step1.sh",
   ]);
   assert.deepEqual(readJson(join(ws, "results", "snapshots", "testhost-S1", "results.json")), {
     metrics: { total: 12 },
