@@ -10,11 +10,11 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { constants } from "node:os";
-import { basename, extname } from "node:path";
+import { basename, extname, resolve } from "node:path";
 import process from "node:process";
 import { type ContextOptions, createContext } from "../base/context.ts";
 import { ConfigurationError, StepFailedError, UsageError } from "../base/errors.ts";
-import { type Lineage, LineageBuilder, refForPath } from "../lineage/builder.ts";
+import { codeRefFor, type Lineage, LineageBuilder } from "../lineage/builder.ts";
 import { formatRef, type StepLineage } from "../models/lineage.ts";
 import type { JsonObject } from "../base/json_value.ts";
 import { parsePythonJson } from "../base/python_json.ts";
@@ -120,11 +120,7 @@ async function defaultCode(command: readonly string[], options: RunStepOptions):
   const script = scriptOf(command);
   if (!script || !existsSync(script)) return [];
   const ws = await Workspace.open(resolveWorkspaceDir(options.workspaceDir), createContext(options.context));
-  try {
-    return ws.getResource(refForPath(ws, script).name).role === "code" ? [script] : [];
-  } catch {
-    return [];
-  }
+  return codeRefFor(ws, resolve(script)) ? [script] : [];
 }
 
 type Signal = "SIGINT" | "SIGTERM" | "SIGHUP";

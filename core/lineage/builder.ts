@@ -277,6 +277,15 @@ export class LineageBuilder {
   }
 }
 
+/**
+ * The ref of `path` when it lies in a code resource (a step's script is its
+ * code then); undefined elsewhere.
+ */
+export function codeRefFor(ws: Workspace, path: string): ResourceRef | undefined {
+  const ref = tryRef(ws, path);
+  return ref && ws.getResource(ref.name).role === "code" ? ref : undefined;
+}
+
 function tryRef(ws: Workspace, path: string): ResourceRef | undefined {
   try {
     return refForPath(ws, path);
