@@ -99,6 +99,38 @@ export function cwdRecord(wsDir: string, cwd: string): string {
   return isInside(cwd, wsDir) ? relativePosix(wsDir, cwd) || "." : cwd;
 }
 
+/**
+ * The ref a user names with `spec`: `resource:subpath`, a path (relative to
+ * `cwd`) inside a resource, or a resource's name. A path that exists wins
+ * over a resource of the same name, unless it lies in no resource.
+ *
+ * @example
+ * ```ts
+ * refForSpec(ws, "raw:train/a.csv", "/ws"); // { name: "raw", subpath: "train/a.csv" }
+ * refForSpec(ws, "raw", "/ws"); // { name: "raw", subpath: null } when ./raw does not exist
+ * ```
+ */
+export function refForSpec(ws: Workspace, spec: string, cwd: string): ResourceRef {
+  const colon = spec.indexOf(":");
+  if (colon > 0 && ws.findResource(spec.slice(0, colon))) {
+    return validateRef(ws, { name: spec.slice(0, colon), subpath: spec.slice(colon + 1) || null });
+  }
+  const path = resolve(cwd, spec);
+  const named = ws.findResource(spec) ? { name: spec, subpath: null } : undefined;
+  if (named && !existsSync(path)) return named;
+  try {
+    return refForPath(ws, path);
+  } catch (e) {
+    if (named) return named;
+    if (!(e instanceof PathNotAResourceError)) throw e;
+    throw new PathNotAResourceError(
+      `${path} is not inside any resource of the workspace ${ws.dir}; ` +
+        `name a resource (${ws.resources.map((r) => r.name).join(", ") || "none"}), RESOURCE:SUBPATH, ` +
+        `or a path inside one`,
+    );
+  }
+}
+
 function stepNameFrom(path: string): string {
   const b = basename(path);
   const ext = extname(b);
@@ -113,6 +145,8 @@ export class LineageBuilder {
   #noInputs = false;
   #code: (string | ResourceRef)[] = [];
   #workspaceDir?: string;
+  #workspace?: Workspace;
+  #cwd?: string;
   #results?: { dir: string; description?: string };
   #commandLine: string[] | null = null;
   #context?: ContextOptions;
@@ -189,6 +223,18 @@ export class LineageBuilder {
     return this;
   }
 
+  /** The workspace, already open (its context is used for messages). */
+  withWorkspace(ws: Workspace): this {
+    this.#workspace = ws;
+    return this;
+  }
+
+  /** The folder the step runs in (default: the current directory), recorded so it can run there again. */
+  withWorkingDirectory(dir: string): this {
+    this.#cwd = resolve(dir);
+    return this;
+  }
+
   /** When the step started (default: when {@link LineageBuilder.eval} runs), e.g. when a model began training. */
   withStartTime(start: Date): this {
     this.#startTime = start;
@@ -212,8 +258,10 @@ export class LineageBuilder {
    * the {@link Lineage} to add outputs to and complete (or abort).
    */
   async eval(): Promise<Lineage> {
-    const ctx = createContext(this.#context);
-    const ws = await Workspace.open(this.#findWorkspace(), ctx);
+    if (!this.#inputs && !this.#noInputs) {
+      throw new ConfigurationError("A step needs its inputs: call withInputPath(s)/withInputRef, or withNoInputs()");
+    }
+    const ws = this.#workspace ?? await Workspace.open(this.#findWorkspace(), createContext(this.#context));
     const codeRefs = codeRefsOf(ws, this.#code);
     const stepName = this.#stepName ??
       (typeof this.#code[0] === "string" ? stepNameFrom(this.#code[0]) : undefined);
@@ -234,22 +282,20 @@ export class LineageBuilder {
       codeResources: code,
       outputResources: [],
       commandLine: this.#commandLine,
-      runFromDirectory: tryRef(ws, process.cwd()) ?? null,
-      dwsCwd: cwdRecord(ws.dir, process.cwd()),
+      runFromDirectory: tryRef(ws, this.#cwd ?? process.cwd()) ?? null,
+      dwsCwd: cwdRecord(ws.dir, this.#cwd ?? process.cwd()),
     };
     return this.#results ? resultsLineage(ws, step, comment, now, this.#results) : new Lineage(ws, step, comment, now);
   }
 
-  /** The workspace folder: given, or the one enclosing the current directory; inputs must be declared. */
+  /** The workspace folder: given, or the one enclosing the working directory. */
   #findWorkspace(): string {
-    const wsDir = this.#workspaceDir ? resolveWorkspaceDir(this.#workspaceDir) : findWorkspaceDir(process.cwd());
+    const cwd = this.#cwd ?? process.cwd();
+    const wsDir = this.#workspaceDir ? resolveWorkspaceDir(this.#workspaceDir) : findWorkspaceDir(cwd);
     if (!wsDir) {
       throw new ConfigurationError(
-        `Did not find a data workspace enclosing ${process.cwd()}; use withWorkspaceDirectory()`,
+        `Did not find a data workspace enclosing ${cwd}; use withWorkspaceDirectory()`,
       );
-    }
-    if (!this.#inputs && !this.#noInputs) {
-      throw new ConfigurationError("A step needs its inputs: call withInputPath(s)/withInputRef, or withNoInputs()");
     }
     return wsDir;
   }
