@@ -16,6 +16,7 @@ import { lineageCommand } from "./commands/lineage.ts";
 import { publishCommand } from "./commands/publish.ts";
 import { pullCommand } from "./commands/pull.ts";
 import { pushCommand } from "./commands/push.ts";
+import { reproduceCommand } from "./commands/reproduce.ts";
 import { reportCommand, statusCommand } from "./commands/report.ts";
 import { restoreCommand } from "./commands/restore.ts";
 import { runCommand } from "./commands/run.ts";
@@ -43,6 +44,7 @@ export function dwsProgram(): Command {
       pullCommand(),
       cloneCommand(),
       runCommand(),
+      reproduceCommand(),
       gcCommand(),
       configCommand(),
       lineageCommand(),

@@ -16,6 +16,7 @@ import process from "node:process";
 import { type ContextOptions, createContext } from "../base/context.ts";
 import { ConfigurationError, StepFailedError, UsageError } from "../base/errors.ts";
 import { codeRefFor, type Lineage, LineageBuilder, refForSpec } from "../lineage/builder.ts";
+import { readParamsFile } from "../lineage/pipeline.ts";
 import { formatRef, type ResourceRef, type StepLineage } from "../models/lineage.ts";
 import { isJsonObject } from "../models/json_shape.ts";
 import type { JsonObject } from "../base/json_value.ts";
@@ -128,42 +129,21 @@ function defaultCode(ws: Workspace, command: readonly string[], cwd: string): Re
   return ref ? [ref] : [];
 }
 
-/**
- * The parameters in a JSON file (an object), in file order.
- *
- * @example
- * ```ts
- * readParamsFile("params.json"); // { lr: 0.1, layers: [64, 10] }
- * ```
- */
-export function readParamsFile(path: string): JsonObject {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new ConfigurationError((o) => `The parameters file ${path} (${o("paramsFile")}) cannot be read`);
-  }
-  let value;
-  try {
-    value = parsePythonJson(text, path);
-  } catch {
-    throw new ConfigurationError(`The parameters file ${path} is not valid JSON`);
-  }
-  if (!isJsonObject(value)) {
-    throw new ConfigurationError(`The parameters file ${path} must hold a JSON object of parameters`);
-  }
-  return value;
-}
-
 type Signal = "SIGINT" | "SIGTERM" | "SIGHUP";
 
-interface Exit {
+/** How a command ended. */
+export interface Exit {
+  /** Exit code; null when killed by a signal. */
   code: number | null;
+  /** The signal that killed it, if any. */
   signal: string | null;
 }
 
-/** Run `command` with inherited stdio; signals sent to dws (but Ctrl-C, which the command gets itself) go on to it. */
-function runInherited(command: readonly string[], cwd: string): Promise<Exit> {
+/**
+ * Run `command` in `cwd` with inherited stdio; signals sent to dws (but
+ * Ctrl-C, which the command gets itself) go on to it.
+ */
+export function runInherited(command: readonly string[], cwd: string): Promise<Exit> {
   return new Promise((resolveExit, reject) => {
     const child = spawn(command[0], command.slice(1), { stdio: "inherit", cwd });
     const forward = (signal: Signal) => () => void child.kill(signal);
@@ -189,8 +169,8 @@ function runInherited(command: readonly string[], cwd: string): Promise<Exit> {
   });
 }
 
-function failure(lineage: Lineage, command: readonly string[], exit: Exit): StepFailedError {
-  const name = lineage.step.stepName;
+/** The error of step `name` whose command failed: the command's exit code, or 128 + the signal's number. */
+export function stepFailure(name: string, command: readonly string[], exit: Exit): StepFailedError {
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
   const signalNumber = exit.signal ? (constants.signals as Record<string, number>)[exit.signal] ?? 0 : 0;
   return new StepFailedError(
@@ -282,7 +262,7 @@ export async function runStep(command: readonly string[], options: RunStepOption
   const exit = await runInherited(command, cwd);
   if (exit.code !== 0) {
     await lineage.abort();
-    throw failure(lineage, command, exit);
+    throw stepFailure(lineage.step.stepName, command, exit);
   }
   lineage.step.executionTimeSeconds = Math.round((performance.now() - started) * 1000) / 1e6;
   await lineage.complete();

@@ -41,7 +41,7 @@ import {
   type StepLineage,
 } from "../models/lineage.ts";
 import { isoTimestamp, nowMicros } from "../models/snapshot_metadata.ts";
-import { isInside, relativePosix } from "../base/paths.ts";
+import { isInside, relativePathProblem, relativePosix } from "../base/paths.ts";
 import { currentVersionsOf, stillCurrent, type Versions, withVersion } from "./versions.ts";
 import type { JsonObject, JsonValue } from "../base/json_value.ts";
 import { dumpPythonJson } from "../base/python_json.ts";
@@ -102,7 +102,8 @@ export function cwdRecord(wsDir: string, cwd: string): string {
 /**
  * The ref a user names with `spec`: `resource:subpath`, a path (relative to
  * `cwd`) inside a resource, or a resource's name. A path that exists wins
- * over a resource of the same name, unless it lies in no resource.
+ * over a resource of the same name, unless it lies in no resource. Whether
+ * the data exists is not checked here (an output may not exist yet).
  *
  * @example
  * ```ts
@@ -113,7 +114,10 @@ export function cwdRecord(wsDir: string, cwd: string): string {
 export function refForSpec(ws: Workspace, spec: string, cwd: string): ResourceRef {
   const colon = spec.indexOf(":");
   if (colon > 0 && ws.findResource(spec.slice(0, colon))) {
-    return validateRef(ws, { name: spec.slice(0, colon), subpath: spec.slice(colon + 1) || null });
+    const subpath = spec.slice(colon + 1).replace(/^\/+/, "").replace(/\/+$/, "") || null;
+    const problem = subpath === null ? undefined : relativePathProblem(subpath);
+    if (problem) throw new ConfigurationError(`${spec}: ${problem}`);
+    return { name: spec.slice(0, colon), subpath };
   }
   const path = resolve(cwd, spec);
   const named = ws.findResource(spec) ? { name: spec, subpath: null } : undefined;
