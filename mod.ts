@@ -90,7 +90,12 @@ export {
   type DeleteSnapshotOptions,
   deleteWorkspaceSnapshot,
 } from "./core/commands/delete_snapshot.ts";
-export { diffSnapshots, formatDiff, type SnapshotDiff } from "./core/commands/diff.ts";
+export { changeText, diffSnapshots, formatDiff, type SnapshotDiff } from "./core/commands/diff.ts";
+export { differingParams, snapshotParams, type ValueChange, valueChanges } from "./core/report/step_params.ts";
+export { reproduce, type ReproduceOptions, type ReproduceResult } from "./core/commands/reproduce.ts";
+export { loadPipeline, pipelineStatus } from "./core/lineage/pipeline.ts";
+export { type PipelineStep, reasonText, type StaleReason, type StepStatus } from "./core/lineage/stale.ts";
+export { staleReport } from "./core/report/stale.ts";
 export { historyReport, type HistoryReportOptions } from "./core/report/history.ts";
 export type { HistoryStyleOptions } from "./core/report/history_style.ts";
 export { metricDirection, type MetricDirectionOptions } from "./core/report/metric_direction.ts";

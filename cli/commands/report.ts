@@ -68,6 +68,7 @@ function reportHistoryCommand(): Command {
     )
     .option("--minimize-metrics <names>", "comma-separated metrics where smaller is better (besides loss)", commaList)
     .option("--color", "colour even when the output is not a terminal (default: on a terminal, unless NO_COLOR)")
+    .option("--params", "add the step parameters that differ between the snapshots (from their lineage) as columns")
     .option(...WORKSPACE_DIR_OPTION)
     .action(async (opts, cmd: Command) => {
       const { historyReport } = await import("../../core/report/history.ts");
@@ -83,6 +84,7 @@ function reportHistoryCommand(): Command {
           maximizeMetrics: opts.maximizeMetrics,
           minimizeMetrics: opts.minimizeMetrics,
           color,
+          params: opts.params,
         }),
       );
     });
