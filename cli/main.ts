@@ -8,16 +8,27 @@ import process from "node:process";
 import "../resources/register.ts";
 import { DwsError, SubprocessError } from "../core/base/errors.ts";
 import { flagName } from "./flags.ts";
-import { dwsProgram } from "./program.ts";
 
 function exitOverrideAll(cmd: Command): void {
   cmd.exitOverride();
   cmd.commands.forEach(exitOverrideAll);
 }
 
+/**
+ * The program for `argv`: `dws run` (whose overhead is on every step of a
+ * pipeline) loads only its own command; everything else the whole tree.
+ */
+async function programFor(argv: readonly string[]): Promise<Command> {
+  if (argv.find((a) => !a.startsWith("-")) === "run" && !argv.includes("--help") && !argv.includes("-h")) {
+    const [{ rootCommand }, { runCommand }] = await Promise.all([import("./root.ts"), import("./commands/run.ts")]);
+    return rootCommand().addCommand(runCommand());
+  }
+  return (await import("./program.ts")).dwsProgram();
+}
+
 /** Run dws with `argv` (without the runtime and script); returns the exit code. */
 async function runDws(argv: readonly string[]): Promise<number> {
-  const program = dwsProgram();
+  const program = await programFor(argv);
   exitOverrideAll(program);
   const verbose = argv.includes("--verbose");
   try {

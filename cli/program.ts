@@ -22,15 +22,11 @@ import { restoreCommand } from "./commands/restore.ts";
 import { runCommand } from "./commands/run.ts";
 import { snapshotCommand } from "./commands/snapshot.ts";
 import { versionCommand } from "./commands/version.ts";
+import { rootCommand } from "./root.ts";
 
 /** Build the `dws` program. */
 export function dwsProgram(): Command {
-  const program = new Command("dws")
-    .description("dws: reproducible, shareable data-science workspaces (Data Workspaces for TypeScript).")
-    .option("-b, --batch", "run in batch mode: never ask, use defaults or fail")
-    .option("--verbose", "print the git and other commands run, and extra detail")
-    .showSuggestionAfterError()
-    .configureHelp({ sortSubcommands: false, helpWidth: 100 });
+  const program = rootCommand();
   for (
     const cmd of [
       initCommand(),

@@ -42,11 +42,9 @@ async function worktreeRoot(ctx: Context, repo: string, changed: readonly string
   const dir = mkdtempSync(join(tmpdir(), "dws-index-"));
   const env = { GIT_INDEX_FILE: join(dir, "index") };
   try {
-    const hasHead = (await runProgram(ctx, ["git", "rev-parse", "--verify", "--quiet", "HEAD"], {
-      cwd: repo,
-      allowFailure: true,
-    })).code === 0;
-    await runProgram(ctx, ["git", "read-tree", hasHead ? "HEAD" : "--empty"], { cwd: repo, env });
+    const fromHead = await runProgram(ctx, ["git", "read-tree", "HEAD"], { cwd: repo, env, allowFailure: true });
+    // No commit yet: start from nothing.
+    if (fromHead.code !== 0) await runProgram(ctx, ["git", "read-tree", "--empty"], { cwd: repo, env });
     await runProgram(ctx, ["git", "update-index", "--add", "--remove", "--info-only", "-z", "--stdin"], {
       cwd: repo,
       env,
@@ -58,12 +56,29 @@ async function worktreeRoot(ctx: Context, repo: string, changed: readonly string
   }
 }
 
+/** The blob ids git would record for files (ignored or not), in one `git hash-object`. */
+async function fileVersions(ctx: Context, repo: string, files: readonly string[]): Promise<string[]> {
+  if (!files.length) return [];
+  const r = await runProgram(ctx, ["git", "hash-object", "--", ...files], { cwd: repo });
+  return r.stdout.trim().split("\n");
+}
+
+/** The tree ids of folders (`""`: the whole repository) as they are in the working tree. */
+async function folderVersions(ctx: Context, repo: string, folders: readonly string[]): Promise<string[]> {
+  if (!folders.length) return [];
+  const changed = await changedPaths(ctx, repo, folders);
+  const root = changed.length ? await worktreeRoot(ctx, repo, changed) : "HEAD";
+  const ids = await objectIds(ctx, repo, folders.map((p) => (p === "" ? `${root}^{tree}` : `${root}:${p}`)));
+  // A folder with nothing git records in it (empty, or only ignored files).
+  return ids.map((id) => id ?? EMPTY_TREE);
+}
+
 /**
  * The git object ids (tree for a folder, blob for a file) of `paths`
  * (relative to `repo`, `""` for the whole repository) as they are in the
  * working tree; null for a path that does not exist. Ignored files are not
- * part of a version; an existing folder with nothing git would record is the
- * empty tree.
+ * part of a folder's version; an existing folder with nothing git would
+ * record is the empty tree.
  *
  * @example
  * ```ts
@@ -75,18 +90,13 @@ export async function worktreeVersions(
   repo: string,
   paths: readonly string[],
 ): Promise<(string | null)[]> {
-  const changed = await changedPaths(ctx, repo, paths);
-  const root = changed.length ? await worktreeRoot(ctx, repo, changed) : "HEAD";
-  const ids = await objectIds(ctx, repo, paths.map((p) => (p === "" ? `${root}^{tree}` : `${root}:${p}`)));
-  return await Promise.all(ids.map((id, i) => id ?? untrackedVersion(ctx, repo, paths[i])));
-}
-
-/** A path git does not record (ignored, or an empty folder): a file's blob id, the empty tree, or null. */
-async function untrackedVersion(ctx: Context, repo: string, path: string): Promise<string | null> {
-  const full = join(repo, path);
-  if (!existsSync(full)) return null;
-  if (statSync(full).isDirectory()) return EMPTY_TREE;
-  return (await runProgram(ctx, ["git", "hash-object", "--", path], { cwd: repo })).stdout.trim();
+  const kinds = paths.map((p) => {
+    const full = join(repo, p);
+    return !existsSync(full) ? "missing" : statSync(full).isDirectory() ? "folder" : "file";
+  });
+  const files = await fileVersions(ctx, repo, paths.filter((_, i) => kinds[i] === "file"));
+  const folders = await folderVersions(ctx, repo, paths.filter((_, i) => kinds[i] === "folder"));
+  return kinds.map((k) => (k === "file" ? files.shift()! : k === "folder" ? folders.shift()! : null));
 }
 
 /**

@@ -456,6 +456,8 @@ export class Lineage {
     if (this.#finished) return;
     this.#finished = true;
     this.step.executionTimeSeconds ??= this.elapsedSeconds();
+    // A step without outputs is the lineage of nothing: there is nothing to store.
+    if (!this.step.outputResources.length) return;
     const versions = await currentVersionsOf(this.workspace, this.step.outputResources.map((o) => o.ref));
     this.step.outputResources = this.step.outputResources.map((o) => withVersion(o, versions));
     await this.#withStore((store) => store.putStep(this.step));
@@ -579,6 +581,7 @@ async function recordInputVersions(
   ws: Workspace,
   step: { stepName: string; comment: string; inputRefs: ResourceRef[]; codeRefs: ResourceRef[] },
 ): Promise<{ inputs: ResourceCert[]; code: ResourceCert[] }> {
+  if (!step.inputRefs.length && !step.codeRefs.length) return Promise.resolve({ inputs: [], code: [] });
   const versions = await currentVersionsOf(ws, [...step.inputRefs, ...step.codeRefs]);
   return withWorkspaceLock(ws.dir, async () => {
     const store = LineageStore.open(join(ws.dir, CURRENT_LINEAGE_DIR));
