@@ -104,6 +104,7 @@ export type { SnapshotMetadata } from "./core/models/snapshot_metadata.ts";
 export type { ManifestEntry } from "./core/models/manifest.ts";
 export { computeHashTree, type HashTree, type HashTreeOptions } from "./core/hash/folder_hash.ts";
 export { StatCache } from "./core/hash/stat_cache.ts";
+export type { FileStat } from "./core/hash/file_stat.ts";
 export { ObjectStore, type PutMethod } from "./core/store/object_store.ts";
 export type { FileListing, ListedFile } from "./core/models/file_listing.ts";
 export { collectGarbage, type GcOptions, type GcResult } from "./core/commands/gc.ts";
