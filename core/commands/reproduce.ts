@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type Context, type ContextOptions, createContext } from "../base/context.ts";
 import { ConfigurationError, StepFailedError } from "../base/errors.ts";
@@ -55,6 +56,18 @@ function checkTargets(ws: Workspace, steps: readonly PipelineStep[], options: Re
       throw new ConfigurationError(
         `No step named '${name}' in the lineage (steps: ${[...names].sort().join(", ") || "none"})`,
       );
+    }
+  }
+}
+
+/** Every planned step has a command line and a folder to run in, before any runs. */
+function checkRunnable(ws: Workspace, plan: readonly StepStatus[]): void {
+  const cannot = plan.filter((s) => !s.entry.step.commandLine?.length).map((s) => s.entry.step.stepName);
+  if (cannot.length) throw new ConfigurationError(`Step ${cannot.join(", ")} ${CANNOT_RERUN}`);
+  for (const { entry } of plan) {
+    const dir = stepDirectory(ws, entry.step);
+    if (!existsSync(dir)) {
+      throw new ConfigurationError(`Step ${entry.step.stepName} ran in ${dir}, which does not exist on this machine`);
     }
   }
 }
@@ -175,8 +188,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     for (const s of plan) out.info(planLine(ws, s));
     return { plan, ran: [] };
   }
-  const cannot = plan.filter((s) => !s.entry.step.commandLine?.length).map((s) => s.entry.step.stepName);
-  if (cannot.length) throw new ConfigurationError(`Step ${cannot.join(", ")} ${CANNOT_RERUN}`);
+  checkRunnable(ws, plan);
   const ran = await runPlan(ws, plan, Math.max(1, options.jobs ?? 1));
   out.info(`Reproduced ${ran.length} step${ran.length === 1 ? "" : "s"}: ${ran.join(", ")}.`);
   return { plan, ran };

@@ -51,13 +51,15 @@ export async function currentVersionsOf(
 /**
  * True if the data of `entry` is still what its certificate recorded:
  * its recorded content hash equals the current one. Without a current
- * version (a type that cannot tell) the certificate is trusted, as 1.6 does;
+ * version (a type that cannot tell), and for imported lineage, the
+ * certificate is trusted, as 1.6 does;
  * without a recorded one (lineage written by 1.6 or an older dws), only a
  * step's output is trusted — source data and code are recorded afresh.
  */
 export function stillCurrent(entry: LineageEntry, versions: Versions): boolean {
   const now = versions.get(refKey(entry.cert.ref));
-  if (now === undefined) return true;
+  // Imported lineage's versions were read in another workspace, maybe by another resource type.
+  if (now === undefined || entry.lineage.type === "imported") return true;
   const recorded = entry.cert.certificate.dwsVersion;
   if (recorded === undefined) return entry.lineage.type === "step";
   return recorded === now;

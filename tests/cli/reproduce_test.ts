@@ -244,3 +244,38 @@ Deno.test("reproduce --jobs 2: independent steps run side by side, the step read
     "All 3 steps of the lineage are up to date.\n",
   );
 });
+
+Deno.test("reproduce: a recorded folder outside the workspace is refused before anything runs", async () => {
+  using sb = sandbox();
+  const { ws } = await pipeline(sb);
+  const file = join(ws, LINEAGE, "results.json");
+  const hostile = readJson(file) as Json;
+  hostile.lineages[0].dws_cwd = "../..";
+  writeFileSync(file, JSON.stringify(hostile));
+  for (const args of [["reproduce", "--force"], ["reproduce", "--force", "--dry-run"]]) {
+    const r = await dws(sb, args, { cwd: ws });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, "Configuration error: Step train records a folder outside the workspace: ../..\n");
+  }
+  assert.deepEqual(runs(ws), [], "nothing ran");
+});
+
+Deno.test("reproduce: a step without a recorded command line cannot be re-run automatically, and says what to do", async () => {
+  using sb = sandbox();
+  const { ws } = await pipeline(sb);
+  const file = join(ws, LINEAGE, "results.json");
+  const recorded = readJson(file) as Json;
+  recorded.lineages[0].command_line = null; // as the lineage API records a step without asScriptStep()
+  writeFileSync(file, JSON.stringify(recorded));
+  writeFileSync(join(ws, "code", "train.sh"), TRAIN + "# tuned\n");
+  const todo = "cannot be re-run automatically: no command line was recorded; run it yourself, " +
+    "or record it with 'dws run' or LineageBuilder.asScriptStep()";
+  const stale = (await dwsOk(sb, ["report", "stale"], { cwd: ws })).stdout;
+  assert.ok(stale.includes(`| ${todo} |`), stale);
+  const dry = await dwsOk(sb, ["reproduce", "--dry-run"], { cwd: ws });
+  assert.equal(dry.stdout, `Would run 1 step, in this order:\n  train: ${todo} (code:/train.sh changed)\n`);
+  const r = await dws(sb, ["reproduce"], { cwd: ws });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `Configuration error: Step train ${todo}\n`);
+  assert.deepEqual(runs(ws), []);
+});
