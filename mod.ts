@@ -90,7 +90,12 @@ export {
   type DeleteSnapshotOptions,
   deleteWorkspaceSnapshot,
 } from "./core/commands/delete_snapshot.ts";
-export { diffSnapshots, formatDiff, type SnapshotDiff } from "./core/commands/diff.ts";
+export { changeText, diffSnapshots, formatDiff, type SnapshotDiff } from "./core/commands/diff.ts";
+export { differingParams, snapshotParams, type ValueChange, valueChanges } from "./core/report/step_params.ts";
+export { reproduce, type ReproduceOptions, type ReproduceResult } from "./core/commands/reproduce.ts";
+export { loadPipeline, pipelineStatus } from "./core/lineage/pipeline.ts";
+export { type PipelineStep, reasonText, type StaleReason, type StepStatus } from "./core/lineage/stale.ts";
+export { staleReport } from "./core/report/stale.ts";
 export { historyReport, type HistoryReportOptions } from "./core/report/history.ts";
 export type { HistoryStyleOptions } from "./core/report/history_style.ts";
 export { metricDirection, type MetricDirectionOptions } from "./core/report/metric_direction.ts";
@@ -99,6 +104,7 @@ export type { SnapshotMetadata } from "./core/models/snapshot_metadata.ts";
 export type { ManifestEntry } from "./core/models/manifest.ts";
 export { computeHashTree, type HashTree, type HashTreeOptions } from "./core/hash/folder_hash.ts";
 export { StatCache } from "./core/hash/stat_cache.ts";
+export type { FileStat } from "./core/hash/file_stat.ts";
 export { ObjectStore, type PutMethod } from "./core/store/object_store.ts";
 export type { FileListing, ListedFile } from "./core/models/file_listing.ts";
 export { collectGarbage, type GcOptions, type GcResult } from "./core/commands/gc.ts";
@@ -129,6 +135,7 @@ export {
 export type {
   Certificate,
   CodeLineage,
+  DwsRunRecord,
   ExportedLineageFile,
   HashCertificate,
   ImportedLineage,

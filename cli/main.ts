@@ -8,7 +8,6 @@ import process from "node:process";
 import "../resources/register.ts";
 import { DwsError, SubprocessError, systemErrorMessage } from "../core/base/errors.ts";
 import { flagName } from "./flags.ts";
-import { dwsProgram } from "./program.ts";
 
 function exitOverrideAll(cmd: Command): void {
   cmd.exitOverride();
@@ -23,9 +22,21 @@ function unexpectedErrorLine(e: unknown): string {
   return `Aborting due to unexpected exception: ${text} (run with --verbose for details, and please report it)`;
 }
 
+/**
+ * The program for `argv`: `dws run` (whose overhead is on every step of a
+ * pipeline) loads only its own command; everything else the whole tree.
+ */
+async function programFor(argv: readonly string[]): Promise<Command> {
+  if (argv.find((a) => !a.startsWith("-")) === "run" && !argv.includes("--help") && !argv.includes("-h")) {
+    const [{ rootCommand }, { runCommand }] = await Promise.all([import("./root.ts"), import("./commands/run.ts")]);
+    return rootCommand().addCommand(runCommand());
+  }
+  return (await import("./program.ts")).dwsProgram();
+}
+
 /** Run dws with `argv` (without the runtime and script); returns the exit code. */
 async function runDws(argv: readonly string[]): Promise<number> {
-  const program = dwsProgram();
+  const program = await programFor(argv);
   exitOverrideAll(program);
   const verbose = argv.includes("--verbose");
   try {

@@ -16,20 +16,17 @@ import { lineageCommand } from "./commands/lineage.ts";
 import { publishCommand } from "./commands/publish.ts";
 import { pullCommand } from "./commands/pull.ts";
 import { pushCommand } from "./commands/push.ts";
+import { reproduceCommand } from "./commands/reproduce.ts";
 import { reportCommand, statusCommand } from "./commands/report.ts";
 import { restoreCommand } from "./commands/restore.ts";
 import { runCommand } from "./commands/run.ts";
 import { snapshotCommand } from "./commands/snapshot.ts";
 import { versionCommand } from "./commands/version.ts";
+import { rootCommand } from "./root.ts";
 
 /** Build the `dws` program. */
 export function dwsProgram(): Command {
-  const program = new Command("dws")
-    .description("dws: reproducible, shareable data-science workspaces (Data Workspaces for TypeScript).")
-    .option("-b, --batch", "run in batch mode: never ask, use defaults or fail")
-    .option("--verbose", "print the git and other commands run, and extra detail")
-    .showSuggestionAfterError()
-    .configureHelp({ sortSubcommands: false, helpWidth: 100 });
+  const program = rootCommand();
   for (
     const cmd of [
       initCommand(),
@@ -43,6 +40,7 @@ export function dwsProgram(): Command {
       pullCommand(),
       cloneCommand(),
       runCommand(),
+      reproduceCommand(),
       gcCommand(),
       configCommand(),
       lineageCommand(),

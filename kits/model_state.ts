@@ -25,7 +25,14 @@ import process from "node:process";
 import { writeFileAtomic } from "../core/base/atomic_write.ts";
 import { type ContextOptions, createContext } from "../core/base/context.ts";
 import { ApiParamError, ConfigurationError, InternalError, LineageError } from "../core/base/errors.ts";
-import { LineageBuilder, refForPath, type ResourceRef, ResultsLineage } from "../core/lineage/builder.ts";
+import {
+  codeRefFor,
+  LineageBuilder,
+  refForPath,
+  type ResourceRef,
+  ResultsLineage,
+  scriptCommandLine,
+} from "../core/lineage/builder.ts";
 import { formatRef, sameRef } from "../core/models/lineage.ts";
 import type { JsonObject, JsonValue } from "../core/base/json_value.ts";
 import { resolveWorkspaceDir, Workspace } from "../core/workspace/workspace.ts";
@@ -143,7 +150,8 @@ export interface ModelStateOptions {
  * the results resource, the inputs recorded as data is used, the
  * parameters, and the results step, written by
  * {@link ModelState.writeMetricsAndComplete}. The step starts when the state
- * is opened (or reset) and has no code.
+ * is opened (or reset); it records the command line that ran it and, when
+ * that script lies in a code resource, the script as its code.
  */
 export class ModelState {
   readonly #ws: Workspace;
@@ -280,7 +288,11 @@ export class ModelState {
       .withParameters(this.#params)
       .withWorkspaceDirectory(this.#ws.dir)
       .withContext({ verbose: this.#options.verbose, ...this.#options.context })
+      .withCommandLine(scriptCommandLine())
       .asResultsStep(this.resultsDir, this.#options.runDescription);
+    // The script that ran is the step's code (so `dws reproduce` can tell when it changed).
+    const script = process.argv[1];
+    if (script && codeRefFor(this.#ws, resolve(script))) builder.withCodePath(script);
     if (this.#inputs.length === 0) builder.withNoInputs();
     for (const ref of this.#inputs) builder.withInputRef(ref);
     const lineage = await builder.eval();

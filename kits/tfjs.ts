@@ -6,6 +6,8 @@
  *
  * - `compile` records the parameters `optimizer` and `loss_function`
  *   (a string, or the optimizer's or loss function's name);
+ * - the results step records the architecture: `model.layers` (e.g.
+ *   `Dense(16, relu) > Dense(10, softmax)`) and `model.param_count`;
  * - `fit` records `fit.epochs` (default 1) and `fit.batch_size` (default
  *   null); `fitDataset` records `fitDataset.epochs` and
  *   `fitDataset.batches_per_epoch`; both record the input resource and,
@@ -169,6 +171,43 @@ function nameOf(x: unknown): JsonValue {
   return null;
 }
 
+/** The config members that say a layer's size, in the order looked for. */
+const SIZE_KEYS = ["units", "filters", "rate", "poolSize", "targetShape", "outputDim"] as const;
+
+interface LayerLike {
+  getClassName(): string;
+  getConfig(): Record<string, unknown>;
+}
+
+/** `Dense(16, relu)`, `Conv2D(4, relu)`, `Dropout(0.2)`, `Flatten`: a layer's kind, size and activation. */
+function layerText(layer: LayerLike): string {
+  const config = layer.getConfig();
+  const key = SIZE_KEYS.find((k) => config[k] !== undefined && config[k] !== null);
+  const size = key ? [JSON.stringify(config[key]).replace(/"/g, "")] : [];
+  const act = typeof config.activation === "string" && config.activation !== "linear" ? [config.activation] : [];
+  const args = [...size, ...act];
+  return args.length ? `${layer.getClassName()}(${args.join(", ")})` : layer.getClassName();
+}
+
+/**
+ * The model's architecture as step parameters: `model.layers` (each
+ * layer's kind, size and activation, in order) and `model.param_count`, so
+ * a changed layer shows in the history without `addParam`.
+ *
+ * @example
+ * ```ts
+ * architectureParams(tf.sequential({ layers })); // { "model.layers": "Dense(16, relu) > Dense(10, softmax)", "model.param_count": 1210 }
+ * ```
+ */
+export function architectureParams(model: unknown): JsonObject {
+  const m = model as { layers?: unknown; countParams?: () => number };
+  if (!Array.isArray(m.layers) || !m.layers.every((l) => typeof l?.getConfig === "function")) return {};
+  return {
+    "model.layers": (m.layers as LayerLike[]).map(layerText).join(" > "),
+    "model.param_count": typeof m.countParams === "function" ? m.countParams() : null,
+  };
+}
+
 /** Bytes that hashData fed, kept to be hashed later (when the workspace was not open yet). */
 class Recording implements HashSink {
   readonly chunks: (Uint8Array | string)[] = [];
@@ -279,7 +318,7 @@ class TfModelLineage implements ModelLineage {
   }
 
   async #complete(state: ModelState, metrics: Record<string, number>): Promise<void> {
-    for (const [k, v] of Object.entries(this.#params)) state.addParam(k, v);
+    for (const [k, v] of Object.entries({ ...this.#params, ...architectureParams(this.#model) })) state.addParam(k, v);
     await state.writeMetricsAndComplete(metrics);
     this.#completed = true;
   }

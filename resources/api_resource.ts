@@ -81,6 +81,9 @@ export const apiResourceType: ResourceType = {
       localParams,
       snapshots: snapshotOps(ws, entry.name),
       recordDataHash: (hash, comment) => writeApiResourceHash(ws.dir, entry.name, hash, comment),
+      // The data is whatever the kit last hashed: its hash is the version (null before any).
+      currentVersions: (subpaths) =>
+        Promise.resolve(subpaths.map(() => readApiResourceHash(ws.dir, entry.name) ?? null)),
     };
   },
   cloneLocal(ws, entry) {

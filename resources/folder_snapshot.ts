@@ -77,9 +77,14 @@ export function hashTreeDir(role: string, name: string): string {
   return `.dataworkspace/file/${role}/${name}`;
 }
 
+/** dws's own caches of a workspace, in the git directory (never tracked). */
+export function privateCacheDir(wsDir: string): string {
+  return join(gitDirOf(wsDir) ?? join(wsDir, ".dataworkspace"), "dws");
+}
+
 /** The stat cache file of a resource, in the git directory (never tracked). */
 export function statCachePath(wsDir: string, name: string): string {
-  return join(gitDirOf(wsDir) ?? join(wsDir, ".dataworkspace"), "dws", "stat_cache", `${name}.json`);
+  return join(privateCacheDir(wsDir), "stat_cache", `${name}.json`);
 }
 
 /** One data folder resource as its snapshot operations see it. */

@@ -35,6 +35,7 @@ import {
   switchBranch,
 } from "../core/git/git.ts";
 import { checkNoGitFat, cloneRepo, pullRepo, pushRepo } from "../core/git/sync.ts";
+import { changedBetween, worktreeVersions } from "../core/git/worktree_version.ts";
 import { writeFileAtomic } from "../core/base/atomic_write.ts";
 import { addGitignoreEntry } from "../core/models/gitignore.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
@@ -122,6 +123,12 @@ export const gitType: ResourceType = {
       files: localPath ? localFileAccess(localPath, { ignore: [".git"] }) : undefined,
       snapshots: gitSnapshotOps(ws, entry, localPath),
       sync: gitSyncOps(ws, entry, localPath),
+      currentVersions(subpaths) {
+        if (!localPath || !gitDirOf(localPath)) return Promise.resolve(subpaths.map(() => null));
+        return worktreeVersions(ws.ctx, localPath, subpaths.map((s) => s ?? ""));
+      },
+      changedFiles: (_subpath, from, to) =>
+        localPath ? changedBetween(ws.ctx, localPath, { from, to }) : Promise.resolve(undefined),
       async commitFile(rel, message) {
         if (!localPath || entry.read_only === true || !gitDirOf(localPath)) return;
         await commitPath(ws.ctx, localPath, rel, message);

@@ -26,6 +26,7 @@ import {
   isDirty,
   treeHashAt,
 } from "../core/git/git.ts";
+import { changedBetween, worktreeVersions } from "../core/git/worktree_version.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
 import { absolutePathType, exportParam, type ParamDef, relativePathType } from "../core/workspace/params.ts";
 import { isInside, relativePosix } from "../core/base/paths.ts";
@@ -69,6 +70,7 @@ export const gitSubdirectoryType: ResourceType = {
   params: PARAMS,
   open(ws: WorkspaceHandle, entry: ResourceEntry, localParams: JsonObject): Resource {
     const localPath = join(ws.dir, String(entry.relative_path));
+    const rel = String(entry.relative_path);
     return {
       name: entry.name,
       role: entry.role,
@@ -78,6 +80,8 @@ export const gitSubdirectoryType: ResourceType = {
       localPath,
       files: localFileAccess(localPath),
       snapshots: subdirectorySnapshotOps(ws, entry),
+      currentVersions: (subpaths) => worktreeVersions(ws.ctx, ws.dir, subpaths.map((s) => (s ? `${rel}/${s}` : rel))),
+      changedFiles: (_subpath, from, to) => changedBetween(ws.ctx, ws.dir, { from, to }),
       // The folder travels with the workspace repository itself.
       sync: NO_SYNC,
     };

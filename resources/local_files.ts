@@ -24,6 +24,7 @@ import { createFolderFromSnapshot, newestStoredListing } from "../core/store/obj
 import type { Resource, ResourceType, WorkspaceHandle } from "../core/workspace/resource.ts";
 import type { Workspace } from "../core/workspace/workspace.ts";
 import { DATA_FOLDER_PARAMS, dataFolderPath, folderSnapshotOps, hashTreeDir } from "./folder_snapshot.ts";
+import { folderVersionOps } from "./folder_version.ts";
 
 /** The `file` (local files) resource type. */
 export const localFilesType: ResourceType = {
@@ -42,6 +43,7 @@ export const localFilesType: ResourceType = {
       localPath,
       files: localPath ? localFileAccess(localPath) : undefined,
       snapshots: folderSnapshotOps(_ws, entry, localPath),
+      ...folderVersionOps(_ws, entry, localPath),
     };
   },
   async cloneLocal(ws, entry) {

@@ -33,6 +33,7 @@ import type { Resource, ResourceType, SyncOps, WorkspaceHandle } from "../core/w
 import { runProgram } from "../core/base/subprocess.ts";
 import type { Workspace } from "../core/workspace/workspace.ts";
 import { DATA_FOLDER_PARAMS, dataFolderPath, folderSnapshotOps, hashTreeDir } from "./folder_snapshot.ts";
+import { folderVersionOps } from "./folder_version.ts";
 
 /** Which side is authoritative: push only with `local`, pull only with `remote`. */
 export type RcloneMaster = "none" | "remote" | "local";
@@ -304,6 +305,7 @@ export const rcloneType: ResourceType = {
       localPath,
       files: localPath ? localFileAccess(localPath) : undefined,
       snapshots: folderSnapshotOps(ws, entry, localPath),
+      ...folderVersionOps(ws, entry, localPath),
       sync: rcloneSyncOps(ws, entry, localPath),
     };
   },

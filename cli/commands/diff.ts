@@ -11,7 +11,7 @@ import { printLines } from "../print.ts";
 /** The `diff` command. */
 export function diffCommand(): Command {
   return new Command("diff")
-    .description("Show which resources differ between two snapshots.")
+    .description("Show which resources differ between two snapshots, and how their metrics and parameters changed.")
     .argument("<snapshot-a>", "tag or hash of the first snapshot")
     .argument("<snapshot-b>", "tag or hash of the second snapshot")
     .option(...WORKSPACE_DIR_OPTION)

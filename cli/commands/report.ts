@@ -6,7 +6,7 @@
 import process from "node:process";
 import { Command } from "commander";
 import { statusReport } from "../../core/report/status.ts";
-import { openWorkspace } from "../../core/workspace/workspace.ts";
+import { openWorkspace, type Workspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 import { printLines } from "../print.ts";
 import { snapshotArg } from "./lineage.ts";
@@ -16,6 +16,8 @@ async function printStatus(cmd: Command, history?: { limit?: number }): Promise<
   const ctx = contextFor(cmd);
   const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
   printLines(ctx, statusReport(ws));
+  const stale = await staleLines(ws, { quietWhenEmpty: true });
+  if (stale.length) printLines(ctx, ["", ...stale]);
   if (history) {
     const { historyReport } = await import("../../core/report/history.ts");
     printLines(ctx, ["", "", ...historyReport(ws.dir, history)]);
@@ -32,6 +34,7 @@ export function reportCommand(): Command {
       reportStatusCommand(),
       reportHistoryCommand(),
       reportLineageCommand(),
+      reportStaleCommand(),
       reportResultsCommand(),
       reportHtmlCommand(),
     ]
@@ -42,7 +45,7 @@ export function reportCommand(): Command {
 /** `dws report status`. */
 function reportStatusCommand(): Command {
   return new Command("status")
-    .description("Show the workspace's resources by role.")
+    .description("Show the workspace's resources by role, and the stale steps of its lineage.")
     .option(...WORKSPACE_DIR_OPTION)
     .action((_opts, cmd: Command) => printStatus(cmd));
 }
@@ -65,6 +68,7 @@ function reportHistoryCommand(): Command {
     )
     .option("--minimize-metrics <names>", "comma-separated metrics where smaller is better (besides loss)", commaList)
     .option("--color", "colour even when the output is not a terminal (default: on a terminal, unless NO_COLOR)")
+    .option("--params", "add the step parameters that differ between the snapshots (from their lineage) as columns")
     .option(...WORKSPACE_DIR_OPTION)
     .action(async (opts, cmd: Command) => {
       const { historyReport } = await import("../../core/report/history.ts");
@@ -80,6 +84,7 @@ function reportHistoryCommand(): Command {
           maximizeMetrics: opts.maximizeMetrics,
           minimizeMetrics: opts.minimizeMetrics,
           color,
+          params: opts.params,
         }),
       );
     });
@@ -96,6 +101,27 @@ function reportLineageCommand(): Command {
       const ctx = contextFor(cmd);
       const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
       printLines(ctx, lineageReport(ws.dir, { tagOrHash: opts.snapshot }));
+    });
+}
+
+/** The stale-steps report of the workspace. */
+async function staleLines(ws: Workspace, options: { quietWhenEmpty?: boolean } = {}): Promise<string[]> {
+  const { pipelineStatus } = await import("../../core/lineage/pipeline.ts");
+  const { staleReport } = await import("../../core/report/stale.ts");
+  return staleReport(await pipelineStatus(ws), options);
+}
+
+/** `dws report stale`. */
+function reportStaleCommand(): Command {
+  return new Command("stale")
+    .description(
+      "Show the steps whose inputs, code or parameters changed since they ran (and the steps after them), and why.",
+    )
+    .option(...WORKSPACE_DIR_OPTION)
+    .action(async (_opts, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+      printLines(ctx, await staleLines(ws));
     });
 }
 

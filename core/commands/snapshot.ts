@@ -296,7 +296,7 @@ async function completeSnapshot(
   const { hash, content } = manifestFor(ws, hashes);
   const existing = readSnapshotMetadata(ws.dir, hash);
   if (!existing) return await recordSnapshot(ws, plan, { hash, content, hashes });
-  await exportLineage(ws, replacePlaceholders(ws, hashes));
+  await exportLineage(ws, await replacePlaceholders(ws, hashes));
   return await mergeIntoExisting(ws, existing, plan, hashes);
 }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { chmodSync, existsSync, lstatSync, readdirSync, readlinkSync, type Stats, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hashFiles, type HashJob } from "./pool.ts";
 import { sha1Hex } from "../base/hashing.ts";
@@ -13,6 +13,7 @@ import type { FileListing, ListedFile } from "../models/file_listing.ts";
 import { type HashTreeEntry, hashTreeOf } from "../models/hash_tree.ts";
 import { formatBytes, type Output, throttledProgress } from "../base/output.ts";
 import type { StatCache } from "./stat_cache.ts";
+import { type FileStat, fileStat } from "./file_stat.ts";
 
 /** Options of {@link computeHashTree}. */
 export interface HashTreeOptions {
@@ -56,7 +57,7 @@ interface DirNode {
 }
 
 /** A file whose content hash is computed: where the hash goes (tree entry and/or listing). */
-type Job = HashJob & { entry?: HashTreeEntry; listed?: ListedFile; rel: string; st: Stats };
+type Job = HashJob & { entry?: HashTreeEntry; listed?: ListedFile; rel: string; st: FileStat };
 
 /** What one walk of the folder found. */
 interface Walk {
@@ -80,7 +81,7 @@ function walkFolder(root: string, options: HashTreeOptions): Walk {
   if (listing) w.sources = new Map();
   const needsContent = options.computeHash || listing !== undefined;
   const addFile = (node: DirNode, name: string, full: string, rel: string) => {
-    const st = lstatSync(full);
+    const st = fileStat(full);
     w.files++;
     w.bytes += st.size;
     const cached = needsContent ? options.cache?.lookup(rel, st) : undefined;

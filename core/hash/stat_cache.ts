@@ -8,13 +8,14 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, type Stats } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { writeFileAtomic } from "../base/atomic_write.ts";
+import type { FileStat } from "./file_stat.ts";
 
 type Entry = [size: number, mtimeMs: number, ino: number, ctimeMs: number, hash: string];
 
-function racyMargin(st: Stats): number {
+function racyMargin(st: Pick<FileStat, "mtimeMs">): number {
   return Number.isInteger(st.mtimeMs) ? 1000 : 10;
 }
 
@@ -53,7 +54,7 @@ export class StatCache {
   }
 
   /** The cached hash of `rel` if its stat matches, else undefined. */
-  lookup(rel: string, st: Stats): string | undefined {
+  lookup(rel: string, st: Omit<FileStat, "mode">): string | undefined {
     const e = this.#old[rel];
     if (!e || e[0] !== st.size || e[1] !== st.mtimeMs || e[2] !== st.ino || e[3] !== st.ctimeMs) return undefined;
     this.#next[rel] = e;
@@ -61,7 +62,7 @@ export class StatCache {
   }
 
   /** Remember the hash of `rel`, read after `startedAt` (ms since epoch, taken before its stat). */
-  store(rel: string, st: Stats, hash: string, startedAt: number): void {
+  store(rel: string, st: Omit<FileStat, "mode">, hash: string, startedAt: number): void {
     this.#dirty = true;
     const margin = racyMargin(st);
     if (st.mtimeMs > startedAt - margin) return;

@@ -16,17 +16,12 @@
  *
  * @module
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import process from "node:process";
 import { writeFileAtomic } from "../base/atomic_write.ts";
 import { type Context, type ContextOptions, createContext } from "../base/context.ts";
-import {
-  ConfigurationError,
-  LineageConflictError,
-  LineageConsistencyError,
-  PathNotAResourceError,
-} from "../base/errors.ts";
+import { ConfigurationError, LineageConflictError, LineageConsistencyError } from "../base/errors.ts";
 import { withWorkspaceLock } from "../workspace/lock.ts";
 import { CURRENT_LINEAGE_DIR, type LineageEntry, LineageStore } from "./store.ts";
 import {
@@ -42,25 +37,49 @@ import {
 } from "../models/lineage.ts";
 import { isoTimestamp, nowMicros } from "../models/snapshot_metadata.ts";
 import { isInside, relativePosix } from "../base/paths.ts";
+import { currentVersionsOf, stillCurrent, type Versions, withVersion } from "./versions.ts";
+import { codeRefFor, refForPath, refForSpec, tryRef, validateRef } from "./refs.ts";
+
+export { codeRefFor, refForPath, refForSpec };
 import type { JsonObject, JsonValue } from "../base/json_value.ts";
 import { dumpPythonJson } from "../base/python_json.ts";
 import { findWorkspaceDir, resolveWorkspaceDir, Workspace } from "../workspace/workspace.ts";
 
 export type { ResourceRef };
 
+const DENO_PERMISSIONS = ["read", "write", "net", "env", "run", "ffi", "sys", "import"] as const;
+
+interface DenoPermissions {
+  permissions: { querySync(d: { name: string }): { state: string } };
+}
+
 /**
- * The ref of an absolute path: the first resource (workspace order) whose
- * folder contains it; the subpath is the rest, or null for the folder itself.
+ * The command line that runs this script again: the runtime, its flags and
+ * the script's arguments. Deno does not report its flags, so its granted
+ * permissions are written as flags (`-A` when all are granted).
+ *
+ * @example
+ * ```ts
+ * scriptCommandLine(); // ["/usr/bin/deno", "run", "-A", "train.ts", "--epochs", "3"]
+ * ```
  */
-export function refForPath(ws: Workspace, path: string): ResourceRef {
-  const abs = resolve(path);
-  for (const r of ws.resources) {
-    if (r.localPath && isInside(abs, r.localPath)) {
-      const rel = relativePosix(r.localPath, abs);
-      return { name: r.name, subpath: rel === "" ? null : rel };
+export function scriptCommandLine(): string[] {
+  const deno = (globalThis as { Deno?: DenoPermissions }).Deno;
+  if (!deno) return [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+  const granted = DENO_PERMISSIONS.filter((name) => {
+    try {
+      return deno.permissions.querySync({ name }).state === "granted";
+    } catch {
+      return false;
     }
-  }
-  throw new PathNotAResourceError(`${abs} is not inside any resource of the workspace ${ws.dir}`);
+  });
+  const flags = granted.length === DENO_PERMISSIONS.length ? ["-A"] : granted.map((n) => `--allow-${n}`);
+  return [process.execPath, "run", ...flags, ...process.argv.slice(1)];
+}
+
+/** Where a step runs, as recorded: relative to the workspace (`.` for its root), else absolute. */
+export function cwdRecord(wsDir: string, cwd: string): string {
+  return isInside(cwd, wsDir) ? relativePosix(wsDir, cwd) || "." : cwd;
 }
 
 function stepNameFrom(path: string): string {
@@ -77,6 +96,8 @@ export class LineageBuilder {
   #noInputs = false;
   #code: (string | ResourceRef)[] = [];
   #workspaceDir?: string;
+  #workspace?: Workspace;
+  #cwd?: string;
   #results?: { dir: string; description?: string };
   #commandLine: string[] | null = null;
   #context?: ContextOptions;
@@ -89,7 +110,7 @@ export class LineageBuilder {
       this.#stepName ??= stepNameFrom(script);
       this.#code.push(resolve(script));
     }
-    this.#commandLine = [...process.argv];
+    this.#commandLine = scriptCommandLine();
     return this;
   }
 
@@ -153,6 +174,18 @@ export class LineageBuilder {
     return this;
   }
 
+  /** The workspace, already open (its context is used for messages). */
+  withWorkspace(ws: Workspace): this {
+    this.#workspace = ws;
+    return this;
+  }
+
+  /** The folder the step runs in (default: the current directory), recorded so it can run there again. */
+  withWorkingDirectory(dir: string): this {
+    this.#cwd = resolve(dir);
+    return this;
+  }
+
   /** When the step started (default: when {@link LineageBuilder.eval} runs), e.g. when a model began training. */
   withStartTime(start: Date): this {
     this.#startTime = start;
@@ -176,8 +209,10 @@ export class LineageBuilder {
    * the {@link Lineage} to add outputs to and complete (or abort).
    */
   async eval(): Promise<Lineage> {
-    const ctx = createContext(this.#context);
-    const ws = await Workspace.open(this.#findWorkspace(), ctx);
+    if (!this.#inputs && !this.#noInputs) {
+      throw new ConfigurationError("A step needs its inputs: call withInputPath(s)/withInputRef, or withNoInputs()");
+    }
+    const ws = this.#workspace ?? await Workspace.open(this.#findWorkspace(), createContext(this.#context));
     const codeRefs = codeRefsOf(ws, this.#code);
     const stepName = this.#stepName ??
       (typeof this.#code[0] === "string" ? stepNameFrom(this.#code[0]) : undefined);
@@ -198,21 +233,20 @@ export class LineageBuilder {
       codeResources: code,
       outputResources: [],
       commandLine: this.#commandLine,
-      runFromDirectory: tryRef(ws, process.cwd()) ?? null,
+      runFromDirectory: tryRef(ws, this.#cwd ?? process.cwd()) ?? null,
+      dwsCwd: cwdRecord(ws.dir, this.#cwd ?? process.cwd()),
     };
     return this.#results ? resultsLineage(ws, step, comment, now, this.#results) : new Lineage(ws, step, comment, now);
   }
 
-  /** The workspace folder: given, or the one enclosing the current directory; inputs must be declared. */
+  /** The workspace folder: given, or the one enclosing the working directory. */
   #findWorkspace(): string {
-    const wsDir = this.#workspaceDir ? resolveWorkspaceDir(this.#workspaceDir) : findWorkspaceDir(process.cwd());
+    const cwd = this.#cwd ?? process.cwd();
+    const wsDir = this.#workspaceDir ? resolveWorkspaceDir(this.#workspaceDir) : findWorkspaceDir(cwd);
     if (!wsDir) {
       throw new ConfigurationError(
-        `Did not find a data workspace enclosing ${process.cwd()}; use withWorkspaceDirectory()`,
+        `Did not find a data workspace enclosing ${cwd}; use withWorkspaceDirectory()`,
       );
-    }
-    if (!this.#inputs && !this.#noInputs) {
-      throw new ConfigurationError("A step needs its inputs: call withInputPath(s)/withInputRef, or withNoInputs()");
     }
     return wsDir;
   }
@@ -240,23 +274,6 @@ export class LineageBuilder {
   }
 }
 
-function tryRef(ws: Workspace, path: string): ResourceRef | undefined {
-  try {
-    return refForPath(ws, path);
-  } catch {
-    return undefined;
-  }
-}
-
-function validateRef(ws: Workspace, ref: ResourceRef): ResourceRef {
-  const r = ws.getResource(ref.name);
-  const subpath = ref.subpath ? ref.subpath.replace(/^\/+/, "") : null;
-  if (subpath && r.localPath && !existsSync(join(r.localPath, subpath))) {
-    throw new ConfigurationError(`${formatRef({ name: ref.name, subpath })} does not exist in ${r.localPath}`);
-  }
-  return { name: ref.name, subpath };
-}
-
 function checkNoCovering(refs: readonly ResourceRef[], what: string): void {
   for (const a of refs) {
     for (const b of refs) {
@@ -279,7 +296,8 @@ function checkConsistency(store: LineageStore, stepName: string, inputs: readonl
     const known = versions.get(refKey(c.ref));
     if (known && !sameVersion(known.certificate, c.certificate)) {
       throw new LineageConsistencyError(
-        `Step ${stepName} (transitively) depends on ${formatRef(c.ref)} which has two versions`,
+        `Step ${stepName} (transitively) depends on ${formatRef(c.ref)} which has two versions; ` +
+          `re-run the steps before it first ('dws report stale' lists them)`,
       );
     }
     versions.set(refKey(c.ref), c);
@@ -354,11 +372,15 @@ export class Lineage {
     return (Date.now() - this.#started.getTime()) / 1000;
   }
 
-  /** The step succeeded: store it as the lineage of its outputs. */
+  /** The step succeeded: store it as the lineage of its outputs, with the versions it wrote. */
   async complete(): Promise<void> {
     if (this.#finished) return;
     this.#finished = true;
     this.step.executionTimeSeconds ??= this.elapsedSeconds();
+    // A step without outputs is the lineage of nothing: there is nothing to store.
+    if (!this.step.outputResources.length) return;
+    const versions = await currentVersionsOf(this.workspace, this.step.outputResources.map((o) => o.ref));
+    this.step.outputResources = this.step.outputResources.map((o) => withVersion(o, versions));
     await this.#withStore((store) => store.putStep(this.step));
   }
 
@@ -422,7 +444,12 @@ export class ResultsLineage extends Lineage {
   }
 }
 
-/** The code resources of a step (whole resources, once each); code outside every resource is skipped with a warning. */
+/**
+ * The code of a step: the files or folders given (a script, not its whole
+ * resource, so editing one script leaves the other steps current), each
+ * once, none covered by another; code outside every resource is skipped
+ * with a warning.
+ */
 function codeRefsOf(ws: Workspace, code: readonly (string | ResourceRef)[]): ResourceRef[] {
   const refs: ResourceRef[] = [];
   for (const c of code) {
@@ -437,40 +464,59 @@ function codeRefsOf(ws: Workspace, code: readonly (string | ResourceRef)[]): Res
         `Code ${formatRef(ref)} is in resource '${r.name}', whose role is ${r.role}, not code`,
       );
     }
-    const whole = { name: ref.name, subpath: null };
-    if (!refs.some((x) => sameRef(x, whole))) refs.push(whole);
+    refs.push(ref);
   }
-  return refs;
+  return refs.filter((ref, i) => !refs.some((other, j) => covers(other, ref) || (j < i && sameRef(other, ref))));
 }
 
 /**
- * The versions of a step's inputs and code from the current lineage; refs
- * without lineage get a placeholder (replaced by the hash at the next
- * snapshot), recorded under the workspace lock.
+ * The certificate a step records for an input or code ref: the stored one
+ * while the data is still what it describes, else a new input placeholder
+ * carrying the version read (stored at once as source data or code, and
+ * replaced by the snapshot's hash at the next snapshot).
  */
-function recordInputVersions(
+function certFor(
+  store: LineageStore,
+  read: { ref: ResourceRef; type: "source_data" | "code"; comment: string; versions: Versions },
+): ResourceCert {
+  const { ref } = read;
+  const e = store.lookup(ref);
+  if (e && stillCurrent(e, read.versions)) return { ref, certificate: e.cert.certificate };
+  const previous = e && sameRef(e.cert.ref, ref) && e.cert.certificate.certType === "placeholder"
+    ? e.cert.certificate.version
+    : 0;
+  const cert = withVersion({
+    ref,
+    certificate: { certType: "placeholder", version: previous + 1, comment: read.comment, isOutput: false },
+  }, read.versions);
+  store.putInputRecord({ type: read.type, cert });
+  return cert;
+}
+
+/**
+ * The versions of a step's inputs and code: each ref's current version is
+ * taken (outside the lock: it may hash data), then compared under the
+ * workspace lock with what the current lineage says (see {@link certFor}).
+ */
+async function recordInputVersions(
   ws: Workspace,
   step: { stepName: string; comment: string; inputRefs: ResourceRef[]; codeRefs: ResourceRef[] },
 ): Promise<{ inputs: ResourceCert[]; code: ResourceCert[] }> {
-  return withWorkspaceLock(ws.dir, () => {
+  if (!step.inputRefs.length && !step.codeRefs.length) return Promise.resolve({ inputs: [], code: [] });
+  const versions = await currentVersionsOf(ws, [...step.inputRefs, ...step.codeRefs]);
+  return withWorkspaceLock(ws.dir, async () => {
     const store = LineageStore.open(join(ws.dir, CURRENT_LINEAGE_DIR));
-    checkConsistency(store, step.stepName, step.inputRefs);
-    const certFor = (ref: ResourceRef, type: "source_data" | "code"): ResourceCert => {
-      const e = store.lookup(ref);
-      if (e) return { ref, certificate: e.cert.certificate };
-      const cert: ResourceCert = {
-        ref,
-        certificate: { certType: "placeholder", version: 1, comment: step.comment, isOutput: false },
-      };
-      store.putInputRecord({ type, cert });
-      return cert;
-    };
+    // A stored entry may stand for a folder around the ref: its own version says whether it holds.
+    const covering = [...step.inputRefs, ...step.codeRefs].flatMap((r) => store.lookup(r)?.cert.ref ?? []);
+    await currentVersionsOf(ws, covering, versions);
+    const { comment } = step;
     const result = {
-      inputs: step.inputRefs.map((r) => certFor(r, "source_data")),
-      code: step.codeRefs.map((r) => certFor(r, "code")),
+      inputs: step.inputRefs.map((ref) => certFor(store, { ref, type: "source_data", comment, versions })),
+      code: step.codeRefs.map((ref) => certFor(store, { ref, type: "code", comment, versions })),
     };
+    checkConsistency(store, step.stepName, step.inputRefs);
     store.save();
-    return Promise.resolve(result);
+    return result;
   }, { output: ws.ctx.output, command: `lineage step ${step.stepName}` });
 }
 

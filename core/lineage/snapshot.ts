@@ -15,6 +15,7 @@ import { serializeExportedLineage } from "../models/lineage.ts";
 import type { Resource, SnapshotHashes } from "../workspace/resource.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { CURRENT_LINEAGE_DIR, lineageForResource, LineageStore, snapshotLineage } from "./store.ts";
+import { currentVersionsOf } from "./versions.ts";
 
 /**
  * Lineage at snapshot time: placeholders replaced, the lineage copied under
@@ -24,7 +25,7 @@ export async function recordLineage(
   ws: Workspace,
   s: { hash: string; hashes: Map<string, SnapshotHashes>; relDest: string; moved: string[] },
 ): Promise<void> {
-  const store = replacePlaceholders(ws, s.hashes);
+  const store = await replacePlaceholders(ws, s.hashes);
   snapshotLineage(ws.dir, s.hash, ws.resources.map((r) => r.name));
   for (const r of ws.resources) {
     if (r.role !== "results") continue;
@@ -38,12 +39,24 @@ export async function recordLineage(
   store.save();
 }
 
-/** The current lineage with the placeholders of hashed resources replaced (and saved). */
-export function replacePlaceholders(ws: Workspace, hashes: Map<string, SnapshotHashes>): LineageStore {
+/**
+ * The current lineage with the placeholders of hashed resources replaced
+ * (and saved). A size-only folder's certificates get the snapshot's content
+ * hash, so they change when a file changes at the same size. Results are
+ * not checked against their current version: the snapshot moves them.
+ */
+export async function replacePlaceholders(ws: Workspace, hashes: Map<string, SnapshotHashes>): Promise<LineageStore> {
   const store = LineageStore.open(join(ws.dir, CURRENT_LINEAGE_DIR));
   const known = new Map<string, string>();
-  for (const [name, h] of hashes) if (h.compareHash !== null) known.set(name, h.compareHash);
-  store.replacePlaceholders(known);
+  for (const [name, h] of hashes) {
+    const hash = h.contentHash ?? h.compareHash;
+    if (hash !== null) known.set(name, hash);
+  }
+  const recorded = store.placeholders().filter((c) =>
+    c.certificate.certType === "placeholder" && c.certificate.dwsVersion !== undefined &&
+    ws.findResource(c.ref.name)?.role !== "results"
+  );
+  store.replacePlaceholders(known, await currentVersionsOf(ws, recorded.map((c) => c.ref)));
   store.save();
   return store;
 }

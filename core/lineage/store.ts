@@ -64,6 +64,26 @@ function allCerts(record: LineageRecord): ResourceCert[] {
   }
 }
 
+/** Replace the placeholders of `step` with `fix`; fails if some stay while the snapshot records the step. */
+function replaceInStep(
+  step: LineageRecord & { type: "step" },
+  fix: (c: ResourceCert) => ResourceCert,
+  hashes: ReadonlyMap<string, string>,
+): void {
+  step.inputResources = step.inputResources.map(fix);
+  step.codeResources = step.codeResources.map(fix);
+  step.outputResources = step.outputResources.map(fix);
+  const mentioned = allCerts(step).some((c) => hashes.has(c.ref.name));
+  const left = allCerts(step).filter((c) => c.certificate.certType === "placeholder");
+  if (mentioned && left.length) {
+    throw new LineagePlaceHolderError(
+      `Lineage step ${step.stepName} will be included in snapshot, but has unmapped placeholders: ${
+        left.map((c) => formatRef(c.ref)).join(", ")
+      }`,
+    );
+  }
+}
+
 /** A lineage store over a folder of per-resource files. */
 export class LineageStore {
   /** The folder of per-resource files. */
@@ -180,19 +200,43 @@ export class LineageStore {
     this.#dirty.add(name);
   }
 
+  /** Every placeholder certificate of every record, once per record (what the next snapshot replaces). */
+  placeholders(): ResourceCert[] {
+    const done = new Set<LineageRecord>();
+    const out: ResourceCert[] = [];
+    for (const name of this.resourceNames()) {
+      for (const e of this.#load(name).values()) {
+        if (done.has(e.lineage)) continue;
+        done.add(e.lineage);
+        out.push(...allCerts(e.lineage).filter((c) => c.certificate.certType === "placeholder"));
+      }
+    }
+    return out;
+  }
+
   /**
    * At snapshot time: replace placeholders of resources in `hashes` by hash
-   * certificates. A record that mentions a hashed resource but keeps a
-   * placeholder of another is an error (its data would be unidentifiable).
+   * certificates. A placeholder that recorded a version (`dwsVersion`) the
+   * data no longer has (`versionsNow`, by ref key) gets that version as its
+   * hash instead: the snapshot did not record what the step read. A record
+   * that mentions a hashed resource but keeps a placeholder of another is an
+   * error (its data would be unidentifiable).
    */
-  replacePlaceholders(hashes: ReadonlyMap<string, string>): void {
+  replacePlaceholders(
+    hashes: ReadonlyMap<string, string>,
+    versionsNow: ReadonlyMap<string, string | null> = new Map(),
+  ): void {
     const names = this.resourceNames();
     const done = new Set<LineageRecord>();
     const fix = (c: ResourceCert): ResourceCert => {
       const h = hashes.get(c.ref.name);
-      return c.certificate.certType === "placeholder" && h !== undefined
-        ? { ref: c.ref, certificate: { certType: "hash", hashval: h, comment: c.certificate.comment } }
-        : c;
+      const cert = c.certificate;
+      if (cert.certType !== "placeholder" || h === undefined) return c;
+      const now = versionsNow.get(refKey(c.ref));
+      const moved = cert.dwsVersion !== undefined && now !== undefined && now !== cert.dwsVersion;
+      const hashval = moved ? cert.dwsVersion! : h;
+      const dws = cert.dwsVersion !== undefined ? { dwsVersion: cert.dwsVersion } : {};
+      return { ref: c.ref, certificate: { certType: "hash", hashval, comment: cert.comment, ...dws } };
     };
     for (const name of names) {
       const m = this.#load(name);
@@ -200,22 +244,8 @@ export class LineageStore {
         const record = e.lineage;
         if (!done.has(record)) {
           done.add(record);
-          if (record.type === "step") {
-            record.inputResources = record.inputResources.map(fix);
-            record.codeResources = record.codeResources.map(fix);
-            record.outputResources = record.outputResources.map(fix);
-            const mentioned = allCerts(record).some((c) => hashes.has(c.ref.name));
-            const left = allCerts(record).filter((c) => c.certificate.certType === "placeholder");
-            if (mentioned && left.length) {
-              throw new LineagePlaceHolderError(
-                `Lineage step ${record.stepName} will be included in snapshot, but has unmapped placeholders: ${
-                  left.map((c) => formatRef(c.ref)).join(", ")
-                }`,
-              );
-            }
-          } else if (record.type !== "imported") {
-            record.cert = fix(record.cert);
-          }
+          if (record.type === "step") replaceInStep(record, fix, hashes);
+          else if (record.type !== "imported") record.cert = fix(record.cert);
         }
         m.set(k, { cert: fix(e.cert), lineage: record });
         this.#dirty.add(name);

@@ -3,6 +3,11 @@
  * a placeholder until the next snapshot knows the hash), and the four kinds
  * of lineage — step, source data, code, imported — with their 1.6 JSON forms.
  *
+ * dws adds keys 1.6 ignores (it reads only the keys it knows and drops the
+ * others when it rewrites a file): `dws_version` in a certificate, the
+ * content hash of the data when the step read or wrote it (what tells a
+ * stale step), and `dws_cwd` / `dws_run` in a step, what re-running it needs.
+ *
  * @module
  */
 import type { JsonObject, JsonValue } from "../base/json_value.ts";
@@ -26,6 +31,8 @@ export interface HashCertificate {
   hashval: string;
   /** `Step <name> at <time>`. */
   comment: string;
+  /** dws: the content hash of the data when the step read or wrote it (see `Resource.currentVersions`). */
+  dwsVersion?: string;
 }
 
 /** A version not yet hashed: replaced by a hash at the next snapshot. */
@@ -38,6 +45,8 @@ export interface PlaceholderCertificate {
   comment: string;
   /** Written by a step (true) or read as an input (false). */
   isOutput: boolean;
+  /** dws: the content hash of the data when the step read or wrote it (see `Resource.currentVersions`). */
+  dwsVersion?: string;
 }
 
 /** A certificate. */
@@ -73,6 +82,18 @@ export interface StepLineage {
   commandLine: string[] | null;
   /** The directory it ran in, when inside a resource. */
   runFromDirectory: ResourceRef | null;
+  /** dws: the directory it ran in, relative to the workspace (`.` for its root), or absolute when outside it. */
+  dwsCwd?: string;
+  /** dws: how `dws run` ran it (re-run the same way by `dws reproduce`). */
+  dwsRun?: DwsRunRecord;
+}
+
+/** What `dws run` records beside 1.6's step fields, so `dws reproduce` can run the step the same way. */
+export interface DwsRunRecord {
+  /** The parameters given one by one (`--param`); they override the parameters file's. */
+  params: JsonObject;
+  /** The parameters file (`--params-file`, relative to the step's directory), read again on a re-run. */
+  paramsFile: string | null;
 }
 
 /** Data read by a step whose origin is not another step. */
@@ -153,13 +174,11 @@ export function sameCert(a: ResourceCert, b: ResourceCert): boolean {
 
 function certToJson(c: ResourceCert): JsonObject {
   const cert = c.certificate;
-  return {
-    resource_name: c.ref.name,
-    subpath: c.ref.subpath,
-    certificate: cert.certType === "hash"
-      ? { cert_type: "hash", hashval: cert.hashval, comment: cert.comment }
-      : { cert_type: "placeholder", version: cert.version, comment: cert.comment, is_output: cert.isOutput },
-  };
+  const inner: JsonObject = cert.certType === "hash"
+    ? { cert_type: "hash", hashval: cert.hashval, comment: cert.comment }
+    : { cert_type: "placeholder", version: cert.version, comment: cert.comment, is_output: cert.isOutput };
+  if (cert.dwsVersion !== undefined) inner.dws_version = cert.dwsVersion;
+  return { resource_name: c.ref.name, subpath: c.ref.subpath, certificate: inner };
 }
 
 function certFromJson(v: JsonValue | undefined, file: string): ResourceCert {
@@ -169,13 +188,14 @@ function certFromJson(v: JsonValue | undefined, file: string): ResourceCert {
   const c = v.certificate;
   const ref = { name: v.resource_name, subpath: typeof v.subpath === "string" ? v.subpath : null };
   const comment = typeof c.comment === "string" ? c.comment : "";
+  const dws = typeof c.dws_version === "string" ? { dwsVersion: c.dws_version } : {};
   if (c.cert_type === "hash" && typeof c.hashval === "string") {
-    return { ref, certificate: { certType: "hash", hashval: c.hashval, comment } };
+    return { ref, certificate: { certType: "hash", hashval: c.hashval, comment, ...dws } };
   }
   if (c.cert_type === "placeholder" && typeof c.version === "number") {
     // 1.6 writes the misspelt `is_ouput` (and reads `is_output`): accept both.
     const isOutput = c.is_output === true || c.is_ouput === true;
-    return { ref, certificate: { certType: "placeholder", version: c.version, comment, isOutput } };
+    return { ref, certificate: { certType: "placeholder", version: c.version, comment, isOutput, ...dws } };
   }
   throw corrupted(file, `unknown certificate type '${c.cert_type}'`);
 }
@@ -184,24 +204,39 @@ function certFromJson(v: JsonValue | undefined, file: string): ResourceCert {
 export function lineageToJson(l: LineageRecord): JsonObject {
   switch (l.type) {
     case "step":
-      return {
-        type: "step",
-        step_name: l.stepName,
-        start_time: l.startTime,
-        execution_time_seconds: l.executionTimeSeconds,
-        parameters: l.parameters,
-        input_resources: l.inputResources.map(certToJson),
-        code_resources: l.codeResources.map(certToJson),
-        output_resources: l.outputResources.map(certToJson),
-        command_line: l.commandLine,
-        run_from_directory: l.runFromDirectory ? [l.runFromDirectory.name, l.runFromDirectory.subpath] : null,
-      };
+      return stepToJson(l);
     case "source_data":
     case "code":
       return { ...certToJson(l.cert), type: l.type };
     case "imported":
       return { type: "imported", resource_name: l.resourceName, nested_lineage: l.nestedLineage.map(lineageToJson) };
   }
+}
+
+function stepToJson(l: StepLineage): JsonObject {
+  const o: JsonObject = {
+    type: "step",
+    step_name: l.stepName,
+    start_time: l.startTime,
+    execution_time_seconds: l.executionTimeSeconds,
+    parameters: l.parameters,
+    input_resources: l.inputResources.map(certToJson),
+    code_resources: l.codeResources.map(certToJson),
+    output_resources: l.outputResources.map(certToJson),
+    command_line: l.commandLine,
+    run_from_directory: l.runFromDirectory ? [l.runFromDirectory.name, l.runFromDirectory.subpath] : null,
+  };
+  if (l.dwsCwd !== undefined) o.dws_cwd = l.dwsCwd;
+  if (l.dwsRun) o.dws_run = { params: l.dwsRun.params, params_file: l.dwsRun.paramsFile };
+  return o;
+}
+
+function dwsRunFromJson(v: JsonValue | undefined): DwsRunRecord | undefined {
+  if (!isJsonObject(v)) return undefined;
+  return {
+    params: isJsonObject(v.params) ? v.params : {},
+    paramsFile: typeof v.params_file === "string" ? v.params_file : null,
+  };
 }
 
 function refFromJson(v: JsonValue | undefined): ResourceRef | null {
@@ -220,8 +255,8 @@ export function lineageFromJson(v: JsonValue, file: string): LineageRecord {
   if (!isJsonObject(v)) throw corrupted(file, "a lineage record is not an object");
   const list = (x: JsonValue | undefined) => (Array.isArray(x) ? x.map((c) => certFromJson(c, file)) : []);
   switch (v.type) {
-    case "step":
-      return {
+    case "step": {
+      const step: StepLineage = {
         type: "step",
         stepName: String(v.step_name ?? ""),
         startTime: String(v.start_time ?? ""),
@@ -233,6 +268,11 @@ export function lineageFromJson(v: JsonValue, file: string): LineageRecord {
         commandLine: Array.isArray(v.command_line) ? v.command_line.map(String) : null,
         runFromDirectory: refFromJson(v.run_from_directory),
       };
+      if (typeof v.dws_cwd === "string") step.dwsCwd = v.dws_cwd;
+      const run = dwsRunFromJson(v.dws_run);
+      if (run) step.dwsRun = run;
+      return step;
+    }
     case "source_data":
     case "code":
       return { type: v.type, cert: certFromJson(v, file) };

@@ -9,6 +9,7 @@ import type { SnapshotMetadata } from "../models/snapshot_metadata.ts";
 import type { JsonObject, JsonValue } from "../base/json_value.ts";
 import { findSnapshot, readAllSnapshotMetadata } from "../snapshot/store.ts";
 import { formatTable } from "./table.ts";
+import { differingParams, snapshotParams } from "./step_params.ts";
 import { type ApiOptions, resolveWorkspaceDir } from "../workspace/workspace.ts";
 
 /** One snapshot in the history. */
@@ -70,12 +71,15 @@ export interface HistoryReportOptions extends HistoryStyleOptions {
   limit?: number;
   /** Colour metrics (with `baseline` or `heatmap`) with ANSI escape codes. */
   color?: boolean;
+  /** Add a column for each step parameter that differs between the snapshots shown (from their lineage). */
+  params?: boolean;
 }
 
 /**
  * The lines of `dws report history`: newest first, at most `limit`. With
  * `color` and a `baseline` or `heatmap`, metric cells are coloured as the
- * notebook's history (see history_style.ts).
+ * notebook's history (see history_style.ts); with `params`, the step
+ * parameters that differ between the snapshots follow the metrics.
  *
  * @example
  * ```ts
@@ -91,11 +95,14 @@ export function historyReport(wsDir: string, options: HistoryReportOptions = {})
     Object.fromEntries(metrics.map((m) => [m, shown.map((s) => s.metrics?.[m])])),
     { ...options, baselineMetrics: baseline?.metrics },
   );
-  const rows: (JsonValue | undefined)[][] = shown.map((s) => [
+  const stepParams = options.params ? shown.map((s) => snapshotParams(wsDir, s.hash)) : [];
+  const params = differingParams(stepParams);
+  const rows: (JsonValue | undefined)[][] = shown.map((s, i) => [
     s.hash.slice(0, 7),
     s.tags.join(", "),
     s.timestamp.slice(0, 19),
     ...metrics.map((m) => s.metrics?.[m]),
+    ...params.map((p) => stepParams[i][p]),
     s.message,
   ]);
   const lines = formatTable(
@@ -103,7 +110,7 @@ export function historyReport(wsDir: string, options: HistoryReportOptions = {})
       { header: "Hash", width: 8 },
       { header: "Tags", width: 20 },
       { header: "Created", width: 19 },
-      ...metrics.map((m) => ({ header: m, width: 25, truncate: true })),
+      ...[...metrics, ...params].map((m) => ({ header: m, width: 25, truncate: true })),
       { header: "Message", width: 30 },
     ],
     rows,

@@ -27,7 +27,8 @@ import {
 } from "../draw/lineage_svg.ts";
 import { isoTimestamp, type SnapshotMetadata } from "../models/snapshot_metadata.ts";
 import { pythonStr } from "../base/python_repr.ts";
-import { type JsonValue } from "../base/json_value.ts";
+import type { JsonObject, JsonValue } from "../base/json_value.ts";
+import { differingParams, snapshotParams } from "./step_params.ts";
 import { lineageTableRows } from "./lineage_table.ts";
 import { findResults, findResultsAt, type FoundResults, resultsSections } from "./results.ts";
 import { findSnapshot, readAllSnapshotMetadata } from "../snapshot/store.ts";
@@ -251,12 +252,33 @@ function section(id: string, title: string, body: string, note = ""): string {
   }</div>${body}</section>`;
 }
 
+/** The step parameters that differ between the snapshots: their names, and each snapshot's values. */
+interface ParamColumns {
+  names: string[];
+  values: JsonObject[];
+}
+
+function paramColumns(wsDir: string, snapshots: readonly SnapshotMetadata[]): ParamColumns {
+  const values = snapshots.map((s) => snapshotParams(wsDir, s.hash));
+  return { names: differingParams(values), values };
+}
+
+function paramCells(params: ParamColumns, i: number): string[] {
+  return params.names.map((n) => {
+    const v = params.values[i][n];
+    return v === undefined
+      ? `<td class="dws-empty">–</td>`
+      : `<td class="dws-param mono">${escapeXml(pythonStr(v))}</td>`;
+  });
+}
+
 function historyTable(
   snapshots: readonly SnapshotMetadata[],
   series: readonly MetricSeries[],
   marks: Marks,
+  params: ParamColumns,
 ): string {
-  const head = ["Hash", "Tags", "Created", "Message", ...series.map((m) => m.name)];
+  const head = ["Hash", "Tags", "Created", "Message", ...series.map((m) => m.name), ...params.names];
   const rows: string[] = [];
   for (let i = snapshots.length - 1; i >= 0; i--) {
     const s = snapshots[i];
@@ -291,10 +313,12 @@ function historyTable(
           `<span class="dws-value">${escapeXml(formatNumber(v))}</span>${delta}</td>`,
       );
     }
+    cells.push(...paramCells(params, i));
     rows.push(`<tr${cls ? ` class="${cls}"` : ""}>${cells.join("")}</tr>`);
   }
+  const numeric = (i: number) => i >= 4 && i < 4 + series.length;
   return `<div class="dws-table-wrap"><table class="dws-table dws-history"><thead><tr>${
-    head.map((h, i) => `<th${i >= 4 ? ' class="dws-num"' : ""}>${escapeXml(h)}</th>`).join("")
+    head.map((h, i) => `<th${numeric(i) ? ' class="dws-num"' : ""}>${escapeXml(h)}</th>`).join("")
   }</tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 
@@ -379,6 +403,7 @@ main { max-width: 1320px; margin: 0 auto; }
 .dws-delta { display: block; font-size: 11.5px; font-weight: 600; }
 .dws-better { color: #1a7f37; } .dws-worse { color: #cf222e; } .dws-same { color: #6e7781; }
 .dws-empty { color: #8c959f; }
+.dws-param { font-size: 12.5px; white-space: nowrap; }
 .dws-selected td:first-child { box-shadow: inset 3px 0 0 #0969da; }
 .dws-baseline-row td { font-style: normal; }
 .dws-tag { display: inline-block; padding: 0 7px; margin: 1px 2px 1px 0; border-radius: 10px; background: #ddf4ff;
@@ -478,8 +503,9 @@ function historyBody(
   snapshots: readonly SnapshotMetadata[],
   series: readonly MetricSeries[],
   marks: Marks,
-  baseline: SnapshotMetadata | undefined,
+  scope: { baseline: SnapshotMetadata | undefined; params: ParamColumns },
 ): string {
+  const { baseline } = scope;
   if (!snapshots.length) return `<p class="dws-muted">No snapshots yet: take one with <code>dws snapshot</code>.</p>`;
   const key = series.length
     ? `<div class="dws-legend-line"><span>Shade: value within its column, <span class="dws-scale"></span> low → high</span>` +
@@ -487,7 +513,7 @@ function historyBody(
       `<span class="dws-better">green</span> better, <span class="dws-worse">red</span> worse ` +
       `(lower is better for loss-, error- and time-like names)</span></div>`
     : "";
-  return historyTable(snapshots, series, marks) + key;
+  return historyTable(snapshots, series, marks, scope.params) + key;
 }
 
 /** A metric's chart under its name and latest value. */
@@ -524,16 +550,18 @@ function reportData(
   ws: Workspace,
   snapshots: readonly SnapshotMetadata[],
   chosen: SnapshotMetadata | undefined,
-  baseline: SnapshotMetadata | undefined,
+  scope: { baseline: SnapshotMetadata | undefined; params: ParamColumns },
 ): JsonValue {
+  const { baseline } = scope;
   return {
     workspace: ws.name,
-    snapshots: snapshots.map((s) => ({
+    snapshots: snapshots.map((s, i) => ({
       hash: s.hash,
       tags: s.tags,
       timestamp: s.timestamp,
       message: s.message,
       metrics: s.metrics,
+      parameters: scope.params.values[i],
     })),
     shown: chosen?.hash ?? null,
     baseline: baseline?.hash ?? null,
@@ -551,6 +579,7 @@ function reportData(
 export async function htmlReport(ws: Workspace, options: HtmlReportOptions = {}): Promise<string> {
   const { snapshots, chosen, baseline, marks } = reportScope(ws, options);
   const series = metricSeries(snapshots);
+  const params = paramColumns(ws.dir, snapshots);
   const what = chosen ? `snapshot ${snapshotLabel(chosen)}` : "the current state";
   const results = chosen
     ? await findResults(ws, { tagOrHash: chosen.hash, resourceName: options.resourceName })
@@ -571,14 +600,23 @@ export async function htmlReport(ws: Workspace, options: HtmlReportOptions = {})
   } · ${snapshots.length} snapshot${snapshots.length === 1 ? "" : "s"}</p></header>
 <main>
 ${summaryHtml(ws, snapshots, chosen, baseline)}
-${section("history", "History of snapshots", historyBody(snapshots, series, marks, baseline), "newest first")}
+${
+    section(
+      "history",
+      "History of snapshots",
+      historyBody(snapshots, series, marks, { baseline, params }),
+      "newest first",
+    )
+  }
 ${trendsHtml(series, snapshots, marks)}
 ${section("results", `Results · ${what}`, resultsHtml(results, what))}
 ${section("lineage", `Lineage · ${what}`, lineageHtml(ws, chosen, options.resourceName))}
 ${section("resources", "Resources", resourcesTable(ws))}
 </main>
 <footer>dws ${escapeXml(DWS_VERSION)} · self-contained report: no network needed</footer>
-<script type="application/json" id="dws-report-data">${scriptJson(reportData(ws, snapshots, chosen, baseline))}</script>
+<script type="application/json" id="dws-report-data">${
+    scriptJson(reportData(ws, snapshots, chosen, { baseline, params }))
+  }</script>
 <script>${GRAPH_SCRIPT}</script>
 </body>
 </html>

@@ -129,6 +129,21 @@ export interface Resource {
    */
   commitFile?(rel: string, message: string): Promise<void>;
   /**
+   * The versions of `subpaths` (null: the whole resource) as the data is now,
+   * found without recording anything: a content hash, equal for equal content
+   * and different after any change, committed or not; null for a path that
+   * does not exist. Lineage records them when a step reads or writes the
+   * data, and compares them later to tell which steps are stale. Types whose
+   * version cannot be known cheaply lack this (their lineage keeps 1.6's
+   * placeholders until the next snapshot).
+   */
+  currentVersions?(subpaths: readonly (string | null)[]): Promise<(string | null)[]>;
+  /**
+   * How many files differ between two versions of `subpath` given by
+   * {@link Resource.currentVersions}; undefined when it cannot tell.
+   */
+  changedFiles?(subpath: string | null, from: string, to: string): Promise<number | undefined>;
+  /**
    * For data a program hands over rather than files (api-resource): record
    * `hash` of that data as the resource's current version, with an optional
    * comment.

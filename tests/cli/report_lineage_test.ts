@@ -41,6 +41,12 @@ const started = (ws: string, resource: string, dir?: string) =>
 const hash8 = (ws: string, resource: string, dir?: string) =>
   `Hash:${(lineage(ws, resource, dir).lineages[0].certificate.hashval as string).slice(0, 8)}`;
 
+/** The code rows of the pipeline: each step's script (dws records the script, not the whole code resource). */
+const codeRows = (details: string): Row[] => [
+  ["code:/step1.ts", "Code", details, "None"],
+  ["code:/step2.ts", "Code", details, "None"],
+];
+
 Deno.test("report lineage: placeholders, (Placeholder:version=N), snapshots, (Hash:…) after data changed", async () => {
   using sb = sandbox();
   const ws = await pipelineWorkspace(sb);
@@ -54,7 +60,7 @@ Deno.test("report lineage: placeholders, (Placeholder:version=N), snapshots, (Ha
   assert.equal(
     (await dwsOk(sb, ["report", "lineage"], { cwd: ws })).stdout,
     table("Lineage for current state", [
-      ["code", "Code", "Placeholder:version=1", "None"],
+      ...codeRows("Placeholder:version=1"),
       [
         "intermediate-data:/s1",
         "Step",
@@ -70,13 +76,13 @@ Deno.test("report lineage: placeholders, (Placeholder:version=N), snapshots, (Ha
   await runStep(sb, ws, "step1.ts", "--multiplier", "2");
   const t1b = started(ws, "intermediate-data");
   const current = table("Lineage for current state", [
-    ["code", "Code", "Placeholder:version=1", "None"],
+    ...codeRows("Placeholder:version=1"),
     ["intermediate-data:/s1", "Step", `step1 at ${t1b}`, "source-data:/data.csv (current)"],
     ["results", "Step", `step2 at ${t2}`, "intermediate-data:/s1 (Placeholder:version=1)"],
     ["source-data:/data.csv", "Source Data", "Placeholder:version=1", "None"],
   ]);
   assert.equal((await dwsOk(sb, ["report", "lineage"], { cwd: ws })).stdout, current);
-  assert.deepEqual((await makeLineageTable({ workspaceDir: ws }))[2], {
+  assert.deepEqual((await makeLineageTable({ workspaceDir: ws }))[3], {
     resource: "results",
     type: "Step",
     details: `step2 at ${t2}`,
@@ -86,13 +92,22 @@ Deno.test("report lineage: placeholders, (Placeholder:version=N), snapshots, (Ha
   // The snapshot replaces placeholders by hashes; its lineage keeps the results step.
   const h1 = await snapshot(sb, ws, "S1", "first");
   const snapDir = `.dataworkspace/snapshot_lineage/${h1}`;
+  const code = codeRows(hash8(ws, "code", snapDir));
+  // Step 2 read s1 before step 1 rewrote it: the snapshot does not claim it read the data it holds
+  // (1.6 gives both the snapshot's hash), but names the version step 2 read (its dws_version).
+  const read = lineage(ws, "results", snapDir).lineages[0].input_resources[0].certificate;
+  assert.equal(read.hashval, read.dws_version);
+  assert.notEqual(
+    read.hashval,
+    lineage(ws, "intermediate-data", snapDir).lineages[0].output_resources[0].certificate.hashval,
+  );
   const atS1 = [
-    ["code", "Code", hash8(ws, "code", snapDir), "None"],
+    ...code,
     ["intermediate-data:/s1", "Step", `step1 at ${t1b}`, "source-data:/data.csv (current)"],
-    ["results", "Step", `step2 at ${t2}`, "intermediate-data:/s1 (current)"],
+    ["results", "Step", `step2 at ${t2}`, `intermediate-data:/s1 (Hash:${read.hashval.slice(0, 8)})`],
     ["source-data:/data.csv", "Source Data", hash8(ws, "source-data", snapDir), "None"],
   ] as Row[];
-  assert.match(atS1[0][2], /^Hash:[0-9a-f]{8}$/);
+  assert.match(code[0][2], /^Hash:[0-9a-f]{8}$/);
   assert.equal(
     (await dwsOk(sb, ["report", "lineage", "--snapshot", "S1"], { cwd: ws })).stdout,
     table("Lineage for S1", atS1),
@@ -104,7 +119,7 @@ Deno.test("report lineage: placeholders, (Placeholder:version=N), snapshots, (Ha
   // The moved results start afresh in the current state.
   assert.equal(
     (await dwsOk(sb, ["report", "lineage"], { cwd: ws })).stdout,
-    table("Lineage for current state", [atS1[0], atS1[1], atS1[3]]),
+    table("Lineage for current state", [...code, atS1[2], atS1[4]]),
   );
 
   // Step 2 reads s1 at its snapshot hash; step 1 then rewrites s1.
@@ -116,7 +131,7 @@ Deno.test("report lineage: placeholders, (Placeholder:version=N), snapshots, (Ha
   assert.equal(
     (await dwsOk(sb, ["report", "lineage"], { cwd: ws })).stdout,
     table("Lineage for current state", [
-      atS1[0],
+      ...code,
       [
         "intermediate-data:/s1",
         "Step",
@@ -124,7 +139,7 @@ Deno.test("report lineage: placeholders, (Placeholder:version=N), snapshots, (Ha
         "source-data:/data.csv (current)",
       ],
       ["results", "Step", `step2 at ${t2b}`, `intermediate-data:/s1 (Hash:${s1Hash.slice(0, 8)})`],
-      atS1[3],
+      atS1[4],
     ]),
   );
 
@@ -159,7 +174,7 @@ Deno.test("report lineage: a step with several inputs lists one per line, and ap
   assert.equal(
     (await dwsOk(sb, ["report", "lineage"], { cwd: ws })).stdout,
     table("Lineage for current state", [
-      ["code", "Code", "Placeholder:version=1", "None"],
+      ["code:/merge.ts", "Code", "Placeholder:version=1", "None"],
       ["intermediate-data:/merged", "Step", `merge at ${t}`, inputs],
       ["intermediate-data:/report.txt", "Step", `merge at ${t}`, inputs],
       ["source-data:/a.csv", "Source Data", "Placeholder:version=1", "None"],
@@ -179,7 +194,7 @@ Deno.test("report lineage: imported lineage is expanded into the other workspace
   assert.equal(
     (await dwsOk(sb, ["report", "lineage"], { cwd: b })).stdout,
     table("Lineage for current state", [
-      ["code", "Code", "Placeholder:version=1", "None"],
+      ["code:/train.ts", "Code", "Placeholder:version=1", "None"],
       ["results", "Step", `train at ${train.start_time.replace("T", " ")}`, "shared:/prepared.csv (current)"],
       [
         "shared:/prepared.csv",
@@ -188,7 +203,7 @@ Deno.test("report lineage: imported lineage is expanded into the other workspace
         "source-data:/data.csv (current)",
       ],
       ["source-data:/data.csv", "Source Data", `Hash:${certOf("source_data")}`, "None"],
-      ["code", "Code", `Hash:${certOf("code")}`, "None"],
+      ["code:/prep.ts", "Code", `Hash:${certOf("code")}`, "None"],
     ]),
   );
   // Workspace A's own table is unchanged by the import.

@@ -67,7 +67,7 @@ Deno.test("dws run: the two-step pipeline is recorded step by step and snapshott
   assert.deepEqual(step1.input_resources.map((c: Json) => [c.resource_name, c.subpath, c.certificate.cert_type]), [
     ["source-data", "data.csv", "placeholder"],
   ]);
-  assert.deepEqual(step1.code_resources.map((c: Json) => [c.resource_name, c.subpath]), [["code", null]]);
+  assert.deepEqual(step1.code_resources.map((c: Json) => [c.resource_name, c.subpath]), [["code", "step1.sh"]]);
   assert.deepEqual(step1.output_resources.map((c: Json) => [c.subpath, c.certificate.is_output]), [["s1", true]]);
   assert.equal(lineageFile(ws, "source-data").lineages[0].type, "source_data");
   assert.equal(lineageFile(ws, "code").lineages[0].type, "code");
@@ -84,11 +84,12 @@ Deno.test("dws run: the two-step pipeline is recorded step by step and snapshott
   assert.match(snap.stdout, /^Wrote lineage for results to lineage\.json$/m);
   const exported = readJson(join(ws, "results", "snapshots", "testhost-S1", "lineage.json")) as Json;
   assert.equal(exported.complete, true);
-  assert.deepEqual(exported.lineages.map((l: Json) => l.step_name ?? l.type), [
+  assert.deepEqual(exported.lineages.map((l: Json) => l.step_name ?? `${l.type}:${l.subpath}`), [
     "step2",
     "step1",
-    "code",
-    "source_data",
+    "code:step2.sh",
+    "source_data:data.csv",
+    "code:step1.sh",
   ]);
   assert.deepEqual(readJson(join(ws, "results", "snapshots", "testhost-S1", "results.json")), {
     metrics: { total: 12 },
@@ -168,6 +169,13 @@ Deno.test("dws run: commands that cannot run and bad arguments change no lineage
   assert.equal(badParam.stderr, "error: --param expects NAME=VALUE, got 'novalue'\n");
   const noDashes = await dws(sb, ["run", "sh", "code/step1.sh", "--fast"], { cwd: ws });
   assert.equal(noDashes.code, 2, "options of the command need -- before it");
+  assert.equal(
+    noDashes.stderr,
+    "error: put -- before the command, so its options are not taken for dws's: dws run [OPTIONS] -- sh code/step1.sh --fast\n",
+  );
+  const stolen = await dws(sb, ["run", "--input", "source-data", "sh", "x.sh", "--output", "results"], { cwd: ws });
+  assert.equal(stolen.code, 2, "dws's own options after the command are ambiguous too");
+  assert.match(stolen.stderr, /^error: put -- before the command/);
   const noCommand = await dws(sb, ["run", "--output", "intermediate-data/s1"], { cwd: ws });
   assert.equal(noCommand.code, 2);
 
@@ -215,4 +223,58 @@ Deno.test("dws run: --workspace-dir, --code, --step-name, run-from directory, no
   const none = await dwsOk(sb, ["run", "--", "sh", "-c", "echo hello"], { cwd: ws });
   assert.equal(none.stdout, "hello\n");
   assert.equal(none.stderr, "WARNING: step sh has no outputs (see --output); no lineage was recorded\n");
+});
+
+Deno.test("dws run as users type it: resource names and RESOURCE:SUBPATH, --params-file, the results.json hint", async () => {
+  using sb = sandbox();
+  const ws = await pipelineWorkspace(sb);
+  const raw = join(sb.dir, "raw");
+  mkdirSync(raw);
+  writeFileSync(join(raw, "a.csv"), "1\n2\n");
+  writeFileSync(join(raw, "b.csv"), "3\n");
+  await dwsOk(sb, ["--batch", "add", "local-files", "--role", "source-data", "--name", "raw", raw], { cwd: ws });
+  writeFileSync(join(ws, "params.json"), JSON.stringify({ lr: 0.1, layers: [64, 10], name: "base" }));
+  // No "metrics" key: the step is recorded, with a one-line hint on where metrics go.
+  const r = await dwsOk(sb, [
+    ...["run", "--input", "raw", "--input", "source-data:data.csv", "--output", "results"],
+    ...["--params-file", "params.json", "--param", "lr=0.01", "--"],
+    ...["sh", "-c", `cat ${raw}/a.csv > /dev/null; echo '{"accuracy": 0.5}' > results/results.json`],
+  ], { cwd: ws });
+  assert.equal(
+    r.stderr,
+    `Note: ${join(ws, "results", "results.json")} has no "metrics" key; history and reports read metrics from ` +
+      `{"metrics": {"accuracy": 0.9, ...}} (see "results.json" in the README)\n`,
+  );
+  assert.equal(r.stdout, "Step sh completed; recorded the lineage of results\n");
+  const step = lineageFile(ws, "results").lineages[0];
+  assert.deepEqual(step.input_resources.map((c: Json) => [c.resource_name, c.subpath]), [
+    ["raw", null],
+    ["source-data", "data.csv"],
+  ]);
+  assert.deepEqual(step.parameters, { lr: 0.01, layers: [64, 10], name: "base" });
+  assert.deepEqual(step.dws_run, { params: { lr: 0.01 }, params_file: "params.json" });
+
+  // With "metrics", no hint; a name that is neither a resource nor a path inside one says what it may be.
+  const ok = await dwsOk(sb, [
+    "run",
+    "--output",
+    "results",
+    "--",
+    "sh",
+    "-c",
+    `echo '{"metrics": {}}' > results/results.json`,
+  ], {
+    cwd: ws,
+  });
+  assert.equal(ok.stderr, "");
+  const unknown = await dws(sb, ["run", "--input", "nope", "--", "true"], { cwd: ws });
+  assert.equal(unknown.code, 1);
+  assert.match(
+    unknown.stderr,
+    /nope is not inside any resource of the workspace .*; name a resource \(source-data, intermediate-data, code, results, raw\), RESOURCE:SUBPATH, or a path inside one\n$/,
+  );
+  const missingSub = await dws(sb, ["run", "--input", "raw:c.csv", "--", "true"], { cwd: ws });
+  assert.match(missingSub.stderr, /raw:\/c\.csv does not exist in /);
+  const badFile = await dws(sb, ["run", "--params-file", "code/step1.sh", "--", "true"], { cwd: ws });
+  assert.match(badFile.stderr, /The parameters file .*step1\.sh is not valid JSON\n$/);
 });

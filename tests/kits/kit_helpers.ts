@@ -47,3 +47,20 @@ export function writeIris(dir: string): { X: number[][]; y: number[] } {
   writeFileSync(join(dir, "target.csv"), y.join("\n") + "\n");
   return { X, y };
 }
+
+/**
+ * A training script for a workspace's `code/` folder: the kit's `SVC`
+ * wrapped in `LineagePredictor`, trained and scored on the iris data of the
+ * `raw` resource (written by {@link writeIris}); it imports the kit from
+ * this checkout (so its packages resolve there).
+ */
+export const KIT_TRAIN_SCRIPT: string =
+  `import { LineagePredictor, loadDatasetFromResource, SVC, trainTestSplit } from "${
+    new URL("../../kits/mod.ts", import.meta.url).href
+  }";
+const ds = await loadDatasetFromResource("raw");
+const { xTrain, xTest, yTrain, yTest } = trainTestSplit(ds.data, ds.target, { testSize: 0.3, randomState: 42 });
+const model = new LineagePredictor(new SVC({ gamma: 0.5 }), "multiclass_classification", ds.resource);
+await model.fit(xTrain, yTrain);
+console.log("accuracy", await model.score(xTest, yTest));
+`;

@@ -76,6 +76,9 @@ Deno.test("wrapModel(tf.sequential()): parameters, results.json = evaluate()'s m
     "fit.epochs": 3,
     "fit.batch_size": 32,
     "evaluate.batch_size": null,
+    // The architecture, without addParam: a changed layer shows in the history.
+    "model.layers": "Dense(16, relu) > Dense(10, softmax)",
+    "model.param_count": 64 * 16 + 16 + 16 * 10 + 10,
   });
   // The recorded hash covers the training then the test data.
   const afterEvaluate = readFileSync(hashFile, "utf8").trim();
@@ -129,6 +132,8 @@ Deno.test("the hash of the same data is stable across runs; evaluate twice start
       "fit.epochs": 1,
       "fit.batch_size": null,
       "evaluate.batch_size": 10,
+      "model.layers": "Dense(8, relu) > Dense(10, softmax)",
+      "model.param_count": 64 * 8 + 8 + 8 * 10 + 10,
     });
     if (run === 1) {
       // A second evaluate: a new step (new start time), the training input kept.
@@ -207,6 +212,8 @@ Deno.test("addLineageToModelClass(tf.Sequential) with checkpoints: stale files r
     "fit.epochs",
     "fit.batch_size",
     "evaluate.batch_size",
+    "model.layers",
+    "model.param_count",
   ]);
   tf.dispose([x, y, loss, acc]);
 });
@@ -299,6 +306,8 @@ Deno.test("fitDataset/evaluateDataset: datasets hashed as consumed (first pass),
     "fitDataset.epochs": 3,
     "fitDataset.batches_per_epoch": null,
     "evaluateDataset.batches": null,
+    "model.layers": "Dense(8, relu) > Dense(10, softmax)",
+    "model.param_count": 64 * 8 + 8 + 8 * 10 + 10,
   });
 });
 

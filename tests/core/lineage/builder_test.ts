@@ -92,11 +92,19 @@ Deno.test("lineage e2e: two-step pipeline, snapshots S1 and S2, restore of S1 br
   assert.deepEqual(Object.keys(sd.lineages[0]), ["resource_name", "subpath", "certificate", "type"]);
   assert.equal(sd.lineages[0].type, "source_data");
   assert.equal(sd.lineages[0].subpath, "data.csv");
-  assert.deepEqual(Object.keys(sd.lineages[0].certificate), ["cert_type", "version", "comment", "is_output"]);
+  // dws_version (ignored by 1.6): the content hash of the data the step read.
+  assert.deepEqual(Object.keys(sd.lineages[0].certificate), [
+    "cert_type",
+    "version",
+    "comment",
+    "is_output",
+    "dws_version",
+  ]);
   assert.equal(sd.lineages[0].certificate.version, 1);
   assert.equal(sd.lineages[0].certificate.is_output, false);
   assert.match(sd.lineages[0].certificate.comment, PLACEHOLDER_COMMENT);
-  assert.deepEqual(lineageFile(ws, "code").lineages.map((l: Json) => [l.type, l.subpath]), [["code", null]]);
+  // The script itself is the code (not the whole code resource, as 1.6 records).
+  assert.deepEqual(lineageFile(ws, "code").lineages.map((l: Json) => [l.type, l.subpath]), [["code", "step1.ts"]]);
   const inter = lineageFile(ws, "intermediate-data");
   assert.equal(inter.lineages.length, 1);
   const step1 = inter.lineages[0];
@@ -111,12 +119,22 @@ Deno.test("lineage e2e: two-step pipeline, snapshots S1 and S2, restore of S1 br
     "output_resources",
     "command_line",
     "run_from_directory",
+    "dws_cwd",
   ]);
   assert.equal(step1.step_name, "step1");
   assert.deepEqual(step1.parameters, { multiplier: 2 });
   assert.equal(typeof step1.execution_time_seconds, "number");
-  assert.deepEqual(step1.command_line, [Deno.execPath(), join(ws, "code", "step1.ts"), "--multiplier", "2"]);
+  // The command that runs the script again: Deno's granted permissions are written as flags.
+  assert.deepEqual(step1.command_line, [
+    Deno.execPath(),
+    "run",
+    "-A",
+    join(ws, "code", "step1.ts"),
+    "--multiplier",
+    "2",
+  ]);
   assert.equal(step1.run_from_directory, null);
+  assert.equal(step1.dws_cwd, ".");
   assert.deepEqual(step1.input_resources, [sd.lineages[0]].map(({ type: _t, ...c }: Json) => c));
   assert.deepEqual(step1.output_resources.map((c: Json) => [c.resource_name, c.subpath, c.certificate.is_output]), [
     ["intermediate-data", "s1", true],
@@ -156,11 +174,13 @@ Deno.test("lineage e2e: two-step pipeline, snapshots S1 and S2, restore of S1 br
   assert.deepEqual(Object.keys(exported), ["resource_name", "complete", "lineages"]);
   assert.equal(exported.resource_name, "results");
   assert.equal(exported.complete, true);
-  assert.deepEqual(exported.lineages.map((l: Json) => l.step_name ?? l.type), [
+  // Each step's script is its code: step2's, then step1's input and code.
+  assert.deepEqual(exported.lineages.map((l: Json) => l.step_name ?? `${l.type}:${l.subpath}`), [
     "step2",
     "step1",
-    "code",
-    "source_data",
+    "code:step2.ts",
+    "source_data:data.csv",
+    "code:step1.ts",
   ]);
   for (const l of exported.lineages) {
     const certs = l.type === "step" ? [...l.input_resources, ...l.code_resources, ...l.output_resources] : [l];
@@ -273,7 +293,8 @@ Deno.test("lineage: a step whose inputs depend on two versions of one ref is a L
     () => inProcessStep(ws, "c", ["intermediate-data/s1", "intermediate-data/s2"], ["results"]),
     (e) =>
       e instanceof LineageConsistencyError &&
-      e.message === "Step c (transitively) depends on intermediate-data:/s1 which has two versions",
+      e.message === "Step c (transitively) depends on intermediate-data:/s1 which has two versions; " +
+          "re-run the steps before it first ('dws report stale' lists them)",
   );
   // Transitively: d reads s2 (made from s1 v1) and s3 (made from s1 v2).
   await inProcessStep(ws, "e", ["intermediate-data/s1"], ["intermediate-data/s3"]);
@@ -314,7 +335,7 @@ Deno.test("lineage: builder checks — inputs required, overlapping inputs/outpu
 
   const lineage = await builder(ws).withStepName("s").withNoInputs().withCodePath(p("code/step1.ts")).eval();
   assert.equal(lineage.step.stepName, "s");
-  assert.deepEqual(lineage.step.codeResources.map((c) => c.ref), [{ name: "code", subpath: null }]);
+  assert.deepEqual(lineage.step.codeResources.map((c) => c.ref), [{ name: "code", subpath: "step1.ts" }]);
   lineage.addOutputPath(p("intermediate-data/s1"));
   assert.throws(() => lineage.addOutputPath(p("intermediate-data/s1/x")), LineageConflictError);
   assert.throws(() => lineage.addOutputPath(p("intermediate-data")), LineageConflictError);

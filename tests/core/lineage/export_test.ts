@@ -20,6 +20,7 @@ import {
   type Sandbox,
   sandbox,
 } from "../../test_utils.ts";
+import { manifest, snapshotHash } from "../../cli/snapshot_helpers.ts";
 
 const MOD_URL = pathToFileURL(join(ROOT, "mod.ts")).href;
 const LINEAGE = ".dataworkspace/current_lineage";
@@ -151,14 +152,17 @@ Deno.test("export/import: local-files — lineage.json at the root, imported els
   await importAndUse(sb, wsB, "local-files", shared, exported);
 
   // A's next snapshot replaces the stale file. Sizes are unchanged, but the stored content differs
-  // (the manifest's content_hash), so this is a new snapshot.
+  // (the manifest's content_hash), so this is a new snapshot, and the lineage names the new content
+  // (1.6 records the size-only hash, equal for both).
   await script(sb, wsA, "produce.ts", out, "--scale", "3");
   const s2 = await dwsOk(sb, ["snapshot", "S2"], { cwd: wsA });
   assert.match(s2.stdout, /tagged with 'S2', hash is [0-9a-f]{40}\./);
   assert.match(s2.stdout, /^Exported lineage for shared-data to lineage\.json$/m);
   let again = readJson(join(shared, "lineage.json")) as Json;
   assert.deepEqual(again.lineages[0].parameters, { scale: 3 });
-  assert.equal(again.lineages[0].output_resources[0].certificate.hashval, output.certificate.hashval);
+  const scale3 = again.lineages[0].output_resources[0].certificate.hashval;
+  assert.notEqual(scale3, output.certificate.hashval);
+  assert.equal(scale3, manifest(wsA, snapshotHash(s2)).find((e) => e.name === "shared-data")?.content_hash);
   // New data, a new snapshot: the file describes it.
   await script(sb, wsA, "produce.ts", out, "--scale", "5");
   await dwsOk(sb, ["snapshot", "S3"], { cwd: wsA });
