@@ -8,13 +8,25 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, type Stats } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { writeFileAtomic } from "../base/atomic_write.ts";
 
 type Entry = [size: number, mtimeMs: number, ino: number, ctimeMs: number, hash: string];
 
-function racyMargin(st: Stats): number {
+/** The stat fields the cache compares (`node:fs` Stats and the FileStat of file_stat.ts both have them). */
+export interface StatLike {
+  /** Bytes. */
+  size: number;
+  /** Last change of the content (ms since the epoch). */
+  mtimeMs: number;
+  /** Inode number. */
+  ino: number;
+  /** Last change of the inode (ms since the epoch). */
+  ctimeMs: number;
+}
+
+function racyMargin(st: StatLike): number {
   return Number.isInteger(st.mtimeMs) ? 1000 : 10;
 }
 
@@ -25,10 +37,12 @@ export class StatCache {
   #old: Record<string, Entry>;
   #next: Record<string, Entry> = {};
   #dirty = false;
+  #storeEpoch: string | undefined;
 
-  private constructor(path: string, entries: Record<string, Entry>) {
+  private constructor(path: string, entries: Record<string, Entry>, storeEpoch: string | undefined) {
     this.path = path;
     this.#old = entries;
+    this.#storeEpoch = storeEpoch;
   }
 
   /**
@@ -41,27 +55,49 @@ export class StatCache {
    */
   static load(path: string): StatCache {
     let entries: Record<string, Entry> = {};
+    let epoch: string | undefined;
     try {
       if (existsSync(path)) {
         const data = JSON.parse(readFileSync(path, "utf8"));
         if (data?.version === 1 && typeof data.entries === "object") entries = data.entries;
+        if (typeof data?.storeEpoch === "string") epoch = data.storeEpoch;
       }
     } catch {
       // A broken cache only costs a re-hash.
     }
-    return new StatCache(path, entries);
+    return new StatCache(path, entries, epoch);
+  }
+
+  /**
+   * The object store's epoch when the cache was saved, if the contents of
+   * all its entries were in the store then (see `ObjectStore.epoch`).
+   */
+  get storeEpoch(): string | undefined {
+    return this.#storeEpoch;
+  }
+
+  /** Record that the contents of every entry kept in this run are in the store at `epoch`. */
+  set storeEpoch(epoch: string | undefined) {
+    if (epoch !== this.#storeEpoch) this.#dirty = true;
+    this.#storeEpoch = epoch;
   }
 
   /** The cached hash of `rel` if its stat matches, else undefined. */
-  lookup(rel: string, st: Stats): string | undefined {
+  lookup(rel: string, st: StatLike): string | undefined {
     const e = this.#old[rel];
     if (!e || e[0] !== st.size || e[1] !== st.mtimeMs || e[2] !== st.ino || e[3] !== st.ctimeMs) return undefined;
     this.#next[rel] = e;
     return e[4];
   }
 
+  /** The hash the cache held for `rel` when it was the same file (inode `ino`), whatever its stat now. */
+  previous(rel: string, ino: number): string | undefined {
+    const e = this.#old[rel];
+    return e && e[2] === ino ? e[4] : undefined;
+  }
+
   /** Remember the hash of `rel`, read after `startedAt` (ms since epoch, taken before its stat). */
-  store(rel: string, st: Stats, hash: string, startedAt: number): void {
+  store(rel: string, st: StatLike, hash: string, startedAt: number): void {
     this.#dirty = true;
     const margin = racyMargin(st);
     if (st.mtimeMs > startedAt - margin) return;
@@ -72,6 +108,6 @@ export class StatCache {
   save(): void {
     if (!this.#dirty && Object.keys(this.#next).length === Object.keys(this.#old).length) return;
     mkdirSync(dirname(this.path), { recursive: true });
-    writeFileAtomic(this.path, JSON.stringify({ version: 1, entries: this.#next }));
+    writeFileAtomic(this.path, JSON.stringify({ version: 1, storeEpoch: this.#storeEpoch, entries: this.#next }));
   }
 }

@@ -21,7 +21,7 @@ import {
 } from "./metadata_store.ts";
 import type { ResourceEntry } from "../models/resources_file.ts";
 import type { WorkspaceConfig } from "../models/workspace_config.ts";
-import { findParam, type ParamDef, paramDefault, validateParam, WORKSPACE_PARAMS } from "./params.ts";
+import { findParam, type LinkMode, type ParamDef, paramDefault, validateParam, WORKSPACE_PARAMS } from "./params.ts";
 import type { JsonObject, JsonValue } from "../base/json_value.ts";
 import { getResourceType } from "./resource_registry.ts";
 import type { Resource, WorkspaceHandle } from "./resource.ts";
@@ -213,6 +213,11 @@ export class Workspace implements WorkspaceHandle {
   objectStoreDir(): string {
     const dir = this.getParam("object_store.directory");
     return typeof dir === "string" ? dir : join(this.scratchDir(), "objects");
+  }
+
+  /** How data folders keep their contents in the object store (`object_store.link`). */
+  objectStoreLink(): LinkMode {
+    return this.getParam("object_store.link") === "hardlink" ? "hardlink" : "copy";
   }
 
   /** The workspace repository's branch. */
