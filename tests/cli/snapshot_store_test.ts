@@ -12,12 +12,13 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { type CommandResult, dws, dwsOk, initWorkspace, type Sandbox, sandbox } from "../test_utils.ts";
+import { type CommandResult, dws, dwsOk, folderState, initWorkspace, type Sandbox, sandbox } from "../test_utils.ts";
 import { assertOneLine, expectFailure, snapshotHash } from "./snapshot_helpers.ts";
 import {
   assertEveryObjectMatchesItsKey,
@@ -189,4 +190,36 @@ Deno.test("the next snapshot removes temporary files of dead or day-old runs fro
     await live.status;
   }
   assert.ok(existsSync(join(tmp, "fresh-unknown")));
+});
+
+Deno.test("protected link mode: files become read-only links to their objects; restore links them back; status says so", async () => {
+  using sb = sandbox();
+  const ws = await initWorkspace(sb);
+  const data = join(sb.dir, "data");
+  mkdirSync(join(data, "sub"), { recursive: true });
+  writeFileSync(join(data, "a.csv"), "a,1\n");
+  writeFileSync(join(data, "sub", "big.bin"), new Uint8Array(300_000).map((_, i) => i % 253));
+  writeFileSync(join(data, "run.sh"), "#!/bin/sh\n");
+  chmodSync(join(data, "run.sh"), 0o755); // not linkable: stays a copy, keeps its mode
+  await dwsOk(sb, ["--batch", "add", "local-files", "--role", "source-data", "--compute-hash", data], { cwd: ws });
+  await dwsOk(sb, ["--batch", "config", "object_store.link", "hardlink"], { cwd: ws });
+  await dwsOk(sb, ["--batch", "snapshot", "S1"], { cwd: ws });
+  const before = folderState(data);
+  const linked = (rel: string) => objectInodes(ws).has(statSync(join(data, rel)).ino);
+  assert.ok(linked("a.csv") && linked("sub/big.bin"));
+  assert.ok(!linked("run.sh"));
+  assert.equal(statSync(join(data, "a.csv")).mode & 0o777, 0o444);
+  assert.equal(statSync(join(data, "run.sh")).mode & 0o777, 0o755);
+  assertEveryObjectMatchesItsKey(ws);
+  const status = await dwsOk(sb, ["report", "status"], { cwd: ws });
+  assert.match(status.stdout, /Object store: 4 objects, .* data files kept as protected hard links/);
+
+  for (const name of readdirSync(data)) rmSync(join(data, name), { recursive: true });
+  await dwsOk(sb, ["--batch", "restore", "S1"], { cwd: ws });
+  assert.deepEqual(folderState(data), before);
+  assert.ok(linked("a.csv") && linked("sub/big.bin"), "restored by hard link");
+  assert.ok(!linked("run.sh"));
+  // The restore told the stat cache: an unchanged snapshot right after reads nothing and finds no difference.
+  const again = await dws(sb, ["--batch", "snapshot"], { cwd: ws });
+  assert.match(again.stderr, /No differences from previous snapshot/);
 });
