@@ -118,7 +118,7 @@ function dataFolder(ws: WorkspaceHandle, entry: ResourceEntry, localPath: string
  * stored); the files read go to the object store as they are hashed, once
  * each (hard-linked in protected link mode).
  */
-async function hashFolder(d: DataFolder): Promise<HashTree> {
+async function hashFolder(d: DataFolder): Promise<Hashed> {
   const computeHash = d.entry.compute_hash === true;
   const cache = computeHash || d.keepsContents ? StatCache.load(statCachePath(d.ws.dir, d.entry.name)) : undefined;
   const store = d.store();
@@ -130,9 +130,24 @@ async function hashFolder(d: DataFolder): Promise<HashTree> {
     listing: d.keepsContents,
     sink: d.keepsContents ? store.sink(d.ws.objectStoreLink() === "hardlink") : undefined,
   });
+  const key = listingKey(tree, cache);
   cache?.save();
   if (tree.damaged.length) warnDamaged(d, store, tree.damaged);
-  return tree;
+  return { tree, key };
+}
+
+/** A hashed folder: its tree, and its listing key (null without a listing). */
+interface Hashed {
+  tree: HashTree;
+  key: string | null;
+}
+
+/** The key of the folder's listing; an unchanged folder's is remembered by the stat cache. */
+function listingKey(tree: HashTree, cache: StatCache | undefined): string | null {
+  if (!tree.listing) return null;
+  const key = cache?.listingKeyFor(tree.rootHash) ?? sha1Hex(serializeFileListing(tree.listing));
+  cache?.rememberListingKey(tree.rootHash, key);
+  return key;
 }
 
 /** Say which snapshots lost a file version because its linked object was edited in place. */
@@ -157,10 +172,6 @@ function hashesOf(d: DataFolder, tree: HashTree, restoreHash: string | null): Sn
   const contentHash = d.entry.compute_hash === true ? undefined : restoreHash ?? undefined;
   // 1.6 cannot restore a data folder and expects null; dws keeps its listing key beside it.
   return { compareHash: tree.rootHash, restoreHash, contentHash, compatRestoreHash: null };
-}
-
-function listingKey(tree: HashTree): string | null {
-  return tree.listing ? sha1Hex(serializeFileListing(tree.listing)) : null;
 }
 
 /** Write the hash-tree files (staged in the workspace repository) and store the listing (the files are in). */
@@ -255,19 +266,18 @@ export function folderSnapshotOps(
 ): SnapshotOps {
   const d = dataFolder(ws, entry, localPath);
   // The tree computed by currentHashes() is reused by snapshot() in the same run.
-  let computed: HashTree | undefined;
-  const tree = async () => computed ??= await hashFolder(d);
+  let computed: Hashed | undefined;
+  const hashed = async () => computed ??= await hashFolder(d);
   return {
     snapshotPrecheck: () => Promise.resolve(void d.folder()),
     async currentHashes() {
-      const t = await tree();
-      const key = listingKey(t);
-      // Contents not stored yet: a real snapshot must run to store them.
+      const { tree, key } = await hashed();
+      // Listing not stored yet: a real snapshot must run to store it.
       if (key !== null && !d.store().has(key)) return undefined;
-      return hashesOf(d, t, key);
+      return hashesOf(d, tree, key);
     },
     async snapshot() {
-      return takeFolderSnapshot(d, await tree());
+      return takeFolderSnapshot(d, (await hashed()).tree);
     },
     restorePrecheck(hash) {
       checkRestorable(d, hash);

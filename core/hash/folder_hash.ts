@@ -99,7 +99,8 @@ function walkFolder(root: string, options: HashTreeOptions): Walk {
       listing.files.push(listed);
     }
     if (!needsContent) return;
-    const job: FileJob = { path: full, size: st.size, rel, st, entry, listed, cached };
+    const expect: [number, number, number] = [st.size, st.mtimeMs, st.ino];
+    const job: FileJob = { path: full, size: st.size, expect, rel, st, entry, listed, cached };
     (cached === undefined ? w.misses : w.cached).push(job);
   };
   const walk = (dir: string, rel: string, node: DirNode) => {

@@ -144,7 +144,7 @@ async function readAll(jobs: FileJob[], ctx: ReadContext, out: FolderRead): Prom
   try {
     const results = await readWithProgress(jobs, ctx);
     jobs.forEach((job, i) => {
-      const r = consistent(job, results[i]) ? results[i] : readAgain(job, results[i], ctx);
+      const r = consistent(results[i]) ? results[i] : readAgain(job, results[i], ctx);
       const suspect = record(job, r, ctx, out);
       if (suspect) suspects.push(suspect);
     });
@@ -178,10 +178,9 @@ async function readWithProgress(jobs: readonly FileJob[], ctx: ReadContext): Pro
   return results;
 }
 
-/** The read saw one version of the file: the one the walk listed, unchanged from first to last byte. */
-function consistent(job: FileJob, r: ReadResult): boolean {
-  return r.error === undefined && r.stable && r.stat[0] === job.st.size && r.stat[1] === job.st.mtimeMs &&
-    r.stat[2] === job.st.ino;
+/** The read saw one version of the file: the one the walk listed (`expect`), unchanged to the last byte. */
+function consistent(r: ReadResult): boolean {
+  return r.error === undefined && r.stable;
 }
 
 /** The file changed while it was read: drop what was kept, read it once more, fail if it changes again. */
@@ -198,10 +197,12 @@ function readAgain(job: FileJob, first: ReadResult, ctx: ReadContext): ReadResul
   } catch {
     throw changing;
   }
+  job.size = job.st.size;
+  job.expect = [job.st.size, job.st.mtimeMs, job.st.ino];
   if (ctx.sink) job.keep = ctx.sink.tmpPath();
   if (job.protect !== undefined && !linkableMode(job.st.mode)) job.protect = undefined;
   const r = readFileOnce(READ_IO, job, new Uint8Array(1 << 20));
-  if (consistent(job, r)) return r;
+  if (consistent(r)) return r;
   if (job.keep) rmSync(job.keep, { force: true });
   throw changing;
 }

@@ -7,11 +7,12 @@
  * @module
  */
 import { availableParallelism } from "node:os";
-import { READ_IO, readFileOnce, type ReadJob, type ReadResult } from "./file_read.ts";
+import { makeReadIo, READ_IO, readFileOnce, type ReadJob, type ReadResult } from "./file_read.ts";
 
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
-const io = { fs: require("node:fs"), createHash: require("node:crypto").createHash };
+const makeReadIo = ${makeReadIo.toString()};
+const io = makeReadIo(typeof Deno === "object" ? Deno : undefined, require("node:fs"), require("node:crypto"));
 const buf = new Uint8Array(1 << 20);
 const readFileOnce = ${readFileOnce.toString()};
 parentPort.on("message", ({ batch, jobs }) => {

@@ -26,6 +26,18 @@ export interface StatLike {
   ctimeMs: number;
 }
 
+/** A folder's listing key and the root hash of its hash tree when it was computed. */
+interface ListingMemo {
+  rootHash: string;
+  key: string;
+}
+
+/** What a cache file keeps beside its entries. */
+interface Saved {
+  storeEpoch?: string;
+  listing?: ListingMemo;
+}
+
 function racyMargin(st: StatLike): number {
   return Number.isInteger(st.mtimeMs) ? 1000 : 10;
 }
@@ -37,12 +49,15 @@ export class StatCache {
   #old: Record<string, Entry>;
   #next: Record<string, Entry> = {};
   #dirty = false;
+  #stored = false;
   #storeEpoch: string | undefined;
+  #listing: ListingMemo | undefined;
 
-  private constructor(path: string, entries: Record<string, Entry>, storeEpoch: string | undefined) {
+  private constructor(path: string, entries: Record<string, Entry>, saved: Saved) {
     this.path = path;
     this.#old = entries;
-    this.#storeEpoch = storeEpoch;
+    this.#storeEpoch = saved.storeEpoch;
+    this.#listing = saved.listing;
   }
 
   /**
@@ -55,17 +70,36 @@ export class StatCache {
    */
   static load(path: string): StatCache {
     let entries: Record<string, Entry> = {};
-    let epoch: string | undefined;
+    const saved: Saved = {};
     try {
       if (existsSync(path)) {
         const data = JSON.parse(readFileSync(path, "utf8"));
         if (data?.version === 1 && typeof data.entries === "object") entries = data.entries;
-        if (typeof data?.storeEpoch === "string") epoch = data.storeEpoch;
+        if (typeof data?.storeEpoch === "string") saved.storeEpoch = data.storeEpoch;
+        const l = data?.listing;
+        if (typeof l?.rootHash === "string" && typeof l?.key === "string") saved.listing = l;
       }
     } catch {
       // A broken cache only costs a re-hash.
     }
-    return new StatCache(path, entries, epoch);
+    return new StatCache(path, entries, saved);
+  }
+
+  /**
+   * The listing key remembered for the folder whose hash tree has
+   * `rootHash`, when every entry of the cache was found unchanged in this
+   * run (so the listing, modes included, is the one remembered).
+   */
+  listingKeyFor(rootHash: string): string | undefined {
+    const intact = !this.#stored && Object.keys(this.#next).length === Object.keys(this.#old).length;
+    return intact && this.#listing?.rootHash === rootHash ? this.#listing.key : undefined;
+  }
+
+  /** Remember the listing key of the folder whose hash tree has `rootHash`. */
+  rememberListingKey(rootHash: string, key: string): void {
+    if (this.#listing?.rootHash === rootHash && this.#listing.key === key) return;
+    this.#listing = { rootHash, key };
+    this.#dirty = true;
   }
 
   /**
@@ -99,6 +133,7 @@ export class StatCache {
   /** Remember the hash of `rel`, read after `startedAt` (ms since epoch, taken before its stat). */
   store(rel: string, st: StatLike, hash: string, startedAt: number): void {
     this.#dirty = true;
+    this.#stored = true;
     const margin = racyMargin(st);
     if (st.mtimeMs > startedAt - margin) return;
     this.#next[rel] = [st.size, st.mtimeMs, st.ino, st.ctimeMs, hash];
@@ -108,6 +143,7 @@ export class StatCache {
   save(): void {
     if (!this.#dirty && Object.keys(this.#next).length === Object.keys(this.#old).length) return;
     mkdirSync(dirname(this.path), { recursive: true });
-    writeFileAtomic(this.path, JSON.stringify({ version: 1, storeEpoch: this.#storeEpoch, entries: this.#next }));
+    const { storeEpoch, listing } = { storeEpoch: this.#storeEpoch, listing: this.#listing };
+    writeFileAtomic(this.path, JSON.stringify({ version: 1, storeEpoch, listing, entries: this.#next }));
   }
 }
