@@ -70,6 +70,8 @@ export interface ReadIo {
   open(path: string): IoFile;
   /** Create a new read-only file for writing (fails if it exists). */
   create(path: string): IoFile;
+  /** Copy a file in the kernel: a reflink where the file system can. */
+  copy(src: string, dest: string): void;
   /** `lstat` as a {@link StatTuple}. */
   lstat(path: string): StatTuple;
   /** Hard-link `src` as `dest`. */
@@ -98,6 +100,7 @@ export function makeReadIo(deno: unknown, nodeFs: typeof fs, nodeCrypto: typeof 
     readFileSync(p: string): Uint8Array;
     writeFileSync(p: string, b: Uint8Array, o: Record<string, unknown>): void;
     lstatSync(p: string): Info;
+    copyFileSync(a: string, b: string): void;
     linkSync(a: string, b: string): void;
     removeSync(p: string): void;
     chmodSync(p: string, m: number): void;
@@ -115,6 +118,7 @@ export function makeReadIo(deno: unknown, nodeFs: typeof fs, nodeCrypto: typeof 
       writeNew: (p, b) => D.writeFileSync(p, b, { createNew: true, mode: 0o444 }),
       open: (p) => wrap(D.openSync(p, { read: true })),
       create: (p) => wrap(D.openSync(p, { write: true, createNew: true, mode: 0o444 })),
+      copy: (a, b) => D.copyFileSync(a, b),
       lstat: (p) => {
         const i = D.lstatSync(p);
         return [i.size, i.mtime?.getTime() ?? 0, i.ino ?? 0, i.ctime?.getTime() ?? 0, i.mode ?? 0];
@@ -137,6 +141,7 @@ export function makeReadIo(deno: unknown, nodeFs: typeof fs, nodeCrypto: typeof 
     writeNew: (p, b) => nodeFs.writeFileSync(p, b, { flag: "wx", mode: 0o444 }),
     open: (p) => wrap(nodeFs.openSync(p, "r")),
     create: (p) => wrap(nodeFs.openSync(p, "wx", 0o444)),
+    copy: (a, b) => nodeFs.copyFileSync(a, b, nodeFs.constants.COPYFILE_FICLONE | nodeFs.constants.COPYFILE_EXCL),
     lstat: (p) => {
       const s = nodeFs.lstatSync(p);
       return [s.size, s.mtimeMs, s.ino, s.ctimeMs, s.mode];
@@ -153,8 +158,10 @@ export const READ_IO: ReadIo = makeReadIo((globalThis as { Deno?: unknown }).Den
 
 /**
  * Read `job.path` once through `buf` (see the module comment): files
- * smaller than `buf` in one call, larger ones streamed. Never throws: a
- * failure is reported in the result and leaves nothing kept.
+ * smaller than `buf` in one call, larger ones streamed; a large file to keep
+ * is copied by the kernel first (a reflink where the file system can) and
+ * the copy is what is hashed. Never throws: a failure is reported in the
+ * result and leaves nothing kept.
  *
  * @example
  * ```ts
@@ -162,7 +169,13 @@ export const READ_IO: ReadIo = makeReadIo((globalThis as { Deno?: unknown }).Den
  * ```
  */
 export function readFileOnce(io: ReadIo, job: ReadJob, buf: Uint8Array): ReadResult {
-  const copy = (src: string, keep: string | undefined) => {
+  const copy = (src: string, keep: string | undefined): { hash: string; bytes: number } => {
+    if (keep !== undefined && job.size >= 8 << 20) {
+      // The store's own copy cannot change under the hash: its bytes are the hashed ones.
+      io.copy(src, keep);
+      io.chmod(keep, 0o444);
+      return copy(keep, undefined);
+    }
     const hash = io.sha1();
     if (job.size < buf.length) {
       const data = io.readAll(src);

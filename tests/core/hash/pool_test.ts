@@ -69,3 +69,19 @@ Deno.test("worker pool keeps what it hashed: copies byte for byte, or protected 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+Deno.test("a large file to keep is copied by the kernel and its copy hashed", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "dws-pool-"));
+  try {
+    const path = join(dir, "big");
+    writeFileSync(path, new Uint8Array(9 << 20).map((_, i) => i % 249));
+    const [r] = await readFiles([{ path, size: 9 << 20, keep: join(dir, "kept") }]);
+    assert.ok(r.stable && !r.linked);
+    assert.equal(r.hash, hashFileSync(path));
+    assert.equal(hashFileSync(join(dir, "kept")), r.hash);
+    assert.equal(statSync(join(dir, "kept")).mode & 0o777, 0o444);
+    assert.notEqual(statSync(join(dir, "kept")).ino, statSync(path).ino);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
