@@ -135,10 +135,12 @@ interface Suspect {
 /** Read `jobs` and record them; returns the files that changed under a shared inode. */
 async function readAll(jobs: FileJob[], ctx: ReadContext, out: FolderRead): Promise<Suspect[]> {
   if (!jobs.length) return [];
-  for (const job of jobs) {
-    if (!ctx.sink) continue;
-    job.keep = ctx.sink.tmpPath();
-    job.protect = ctx.sink.link && linkableMode(job.st.mode) ? PROTECTED_MODE : undefined;
+  const sink = ctx.sink;
+  if (sink) {
+    for (const job of jobs) {
+      job.keep = sink.tmpPath();
+      job.protect = sink.link && linkableMode(job.st.mode) ? PROTECTED_MODE : undefined;
+    }
   }
   const suspects: Suspect[] = [];
   try {

@@ -114,7 +114,10 @@ export class ObjectStore {
       cleaned.add(dir);
       this.#removeStaleTmp(dir);
     }
-    mkdirSync(dir, { recursive: true });
+    if (!this.#madeDirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.#madeDirs.add(dir);
+    }
     return join(dir, `${process.pid}-${tmpCounter++}`);
   }
 
