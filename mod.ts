@@ -67,7 +67,13 @@ export {
   type ParamRow,
   setParam,
 } from "./core/commands/config.ts";
-export { type ParamDef, type ParamScope, type ParamType, WORKSPACE_PARAMS } from "./core/workspace/params.ts";
+export {
+  type LinkMode,
+  type ParamDef,
+  type ParamScope,
+  type ParamType,
+  WORKSPACE_PARAMS,
+} from "./core/workspace/params.ts";
 export { statusReport } from "./core/report/status.ts";
 export {
   getFilesystemForResource,
@@ -103,7 +109,8 @@ export { findSnapshot, readManifest, readSnapshotMetadata } from "./core/snapsho
 export type { SnapshotMetadata } from "./core/models/snapshot_metadata.ts";
 export type { ManifestEntry } from "./core/models/manifest.ts";
 export { computeHashTree, type HashTree, type HashTreeOptions } from "./core/hash/folder_hash.ts";
-export { StatCache } from "./core/hash/stat_cache.ts";
+export { type ContentSink, type DamagedObject } from "./core/hash/folder_read.ts";
+export { StatCache, type StatLike } from "./core/hash/stat_cache.ts";
 export type { FileStat } from "./core/hash/file_stat.ts";
 export { ObjectStore, type PutMethod } from "./core/store/object_store.ts";
 export type { FileListing, ListedFile } from "./core/models/file_listing.ts";

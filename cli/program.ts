@@ -10,6 +10,7 @@ import { configCommand } from "./commands/config.ts";
 import { deleteSnapshotCommand } from "./commands/delete_snapshot.ts";
 import { deployCommand } from "./commands/deploy.ts";
 import { diffCommand } from "./commands/diff.ts";
+import { fsckCommand } from "./commands/fsck.ts";
 import { gcCommand } from "./commands/gc.ts";
 import { initCommand } from "./commands/init.ts";
 import { lineageCommand } from "./commands/lineage.ts";
@@ -21,6 +22,7 @@ import { reportCommand, statusCommand } from "./commands/report.ts";
 import { restoreCommand } from "./commands/restore.ts";
 import { runCommand } from "./commands/run.ts";
 import { snapshotCommand } from "./commands/snapshot.ts";
+import { unprotectCommand } from "./commands/unprotect.ts";
 import { versionCommand } from "./commands/version.ts";
 import { rootCommand } from "./root.ts";
 
@@ -42,6 +44,8 @@ export function dwsProgram(): Command {
       runCommand(),
       reproduceCommand(),
       gcCommand(),
+      fsckCommand(),
+      unprotectCommand(),
       configCommand(),
       lineageCommand(),
       reportCommand(),

@@ -12,16 +12,18 @@ import { join } from "node:path";
 import { ConfigurationError, UserAbort } from "../core/base/errors.ts";
 import { sha1Hex } from "../core/base/hashing.ts";
 import type { JsonObject } from "../core/base/json_value.ts";
-import { formatBytes, throttledProgress } from "../core/base/output.ts";
 import { gitDirOf } from "../core/git/git.ts";
 import { computeHashTree, type HashTree, writeHashTreeFiles } from "../core/hash/folder_hash.ts";
+import { type DamagedObject, PROTECTED_MODE } from "../core/hash/folder_read.ts";
+import { lstatFile } from "../core/hash/file_stat.ts";
 import { StatCache } from "../core/hash/stat_cache.ts";
-import { type FileListing, serializeFileListing } from "../core/models/file_listing.ts";
+import { type FileListing, type ListedFile, serializeFileListing } from "../core/models/file_listing.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
 import { applyFolderRestore, planFolderRestore } from "../core/store/folder_restore.ts";
 import { readListing } from "../core/store/listing.ts";
-import type { ObjectStore } from "../core/store/object_store.ts";
+import { ObjectStore } from "../core/store/object_store.ts";
 import { openWorkspaceStore } from "../core/store/store_users.ts";
+import { keyUses, snapshotNames } from "../core/store/store_check.ts";
 import {
   absolutePathType,
   boolType,
@@ -117,19 +119,57 @@ function dataFolder(ws: WorkspaceHandle, entry: ResourceEntry, localPath: string
   };
 }
 
-/** Hash the folder (through the stat cache when contents are hashed or stored). */
-async function hashFolder(d: DataFolder): Promise<HashTree> {
+/**
+ * Hash the folder (through the stat cache when contents are hashed or
+ * stored); the files read go to the object store as they are hashed, once
+ * each (hard-linked in protected link mode).
+ */
+async function hashFolder(d: DataFolder): Promise<Hashed> {
   const computeHash = d.entry.compute_hash === true;
   const cache = computeHash || d.keepsContents ? StatCache.load(statCachePath(d.ws.dir, d.entry.name)) : undefined;
+  const store = d.store();
   const tree = await computeHashTree(d.folder(), {
     computeHash,
     cache,
     output: d.ws.ctx.output,
-    label: `Hashing ${d.entry.name}`,
+    label: `Reading ${d.entry.name}`,
     listing: d.keepsContents,
+    sink: d.keepsContents ? store.sink(d.ws.objectStoreLink() === "hardlink") : undefined,
   });
+  const key = listingKey(tree, cache);
   cache?.save();
-  return tree;
+  if (tree.damaged.length) warnDamaged(d, store, tree.damaged);
+  return { tree, key };
+}
+
+/** A hashed folder: its tree, and its listing key (null without a listing). */
+interface Hashed {
+  tree: HashTree;
+  key: string | null;
+}
+
+/** The key of the folder's listing; an unchanged folder's is remembered by the stat cache. */
+function listingKey(tree: HashTree, cache: StatCache | undefined): string | null {
+  if (!tree.listing) return null;
+  const key = cache?.listingKeyFor(tree.rootHash) ?? sha1Hex(serializeFileListing(tree.listing));
+  cache?.rememberListingKey(tree.rootHash, key);
+  return key;
+}
+
+/** Say which snapshots lost a file version because its linked object was edited in place. */
+function warnDamaged(d: DataFolder, store: ObjectStore, damaged: readonly DamagedObject[]): void {
+  const uses = keyUses(d.ws.dir, store, new Set(damaged.map((x) => x.key)));
+  for (const { key, path, recovered } of damaged) {
+    const snapshots = snapshotNames(uses.get(key) ?? []);
+    d.ws.ctx.output.warn(
+      `${d.entry.name}: ${path} was edited in place, and with it its hard-linked object ${key.slice(0, 8)} ` +
+        `(moved to ${join(store.dir, "bad")}): ` +
+        (recovered
+          ? `stored again from a file with the same content, so snapshot(s) ${snapshots} keep that version`
+          : `snapshot(s) ${snapshots} lost that version of the file; 'dws fsck --repair' fetches it back ` +
+            `from the object remote if it has it`),
+    );
+  }
 }
 
 /** The hashes of a snapshot whose listing key is `restoreHash`. */
@@ -140,30 +180,7 @@ function hashesOf(d: DataFolder, tree: HashTree, restoreHash: string | null): Sn
   return { compareHash: tree.rootHash, restoreHash, contentHash, compatRestoreHash: null };
 }
 
-function listingKey(tree: HashTree): string | null {
-  return tree.listing ? sha1Hex(serializeFileListing(tree.listing)) : null;
-}
-
-/** Put every file of the listing into the store, then the listing itself; returns its key. */
-function storeContents(d: DataFolder, tree: HashTree, listing: FileListing): string {
-  const { ctx } = d.ws;
-  const store = d.store();
-  let stored = 0;
-  let storedBytes = 0;
-  const show = throttledProgress(ctx.output);
-  for (const f of listing.files) {
-    if (store.putFile(tree.sources!.get(f.path)!, { key: f.sha1 }) !== "present") {
-      stored++;
-      storedBytes += f.size;
-    }
-    show(() => `Storing ${d.entry.name}: ${stored} new objects, ${formatBytes(storedBytes)}`);
-  }
-  ctx.output.progress(undefined);
-  ctx.output.debug(`${d.entry.name}: stored ${stored} new objects (${storedBytes} bytes) in ${store.dir}`);
-  return store.putBytes(serializeFileListing(listing));
-}
-
-/** Write the hash-tree files (committed with the snapshot) and store the contents. */
+/** Write the hash-tree files (committed with the snapshot) and store the listing (the files are in). */
 function takeFolderSnapshot(d: DataFolder, tree: HashTree): SnapshotHashes {
   const { ctx } = d.ws;
   const rel = hashTreeDir(d.entry.role, d.entry.name);
@@ -171,10 +188,10 @@ function takeFolderSnapshot(d: DataFolder, tree: HashTree): SnapshotHashes {
   mkdirSync(dir, { recursive: true });
   // Not staged here: the snapshot's commit stages them, so a snapshot that fails leaves nothing staged.
   writeHashTreeFiles(dir, tree.trees);
-  const restoreHash = tree.listing ? storeContents(d, tree, tree.listing) : null;
+  const restoreHash = tree.listing ? d.store().putBytes(serializeFileListing(tree.listing)) : null;
   ctx.output.debug(
-    `${d.entry.name}: ${tree.files} files, ${tree.bytes} bytes; ` +
-      `read ${tree.hashedFiles} files (${tree.hashedBytes} bytes)`,
+    `${d.entry.name}: ${tree.files} files, ${tree.bytes} bytes; read ${tree.hashedFiles} files ` +
+      `(${tree.hashedBytes} bytes); stored ${tree.stored} new objects (${tree.storedBytes} bytes)`,
   );
   return hashesOf(d, tree, restoreHash);
 }
@@ -215,11 +232,27 @@ async function restoreFolder(d: DataFolder, key: string): Promise<void> {
     );
     if (!ok) throw new UserAbort();
   }
-  applyFolderRestore(root, plan, d.store());
+  const link = d.ws.objectStoreLink() === "hardlink";
+  applyFolderRestore(root, plan, d.store(), { link });
+  if (link) rememberLinked(root, plan.write, cache);
   ctx.output.info(
     `Restored ${d.entry.name}: ${plan.write.length} file(s) written, ${extra} removed, ` +
       `${plan.chmod.length} mode(s) fixed`,
   );
+}
+
+/**
+ * Put the files just restored by hard link in the stat cache: the next
+ * snapshot then need not read them, and notices when one is edited in place.
+ */
+function rememberLinked(root: string, written: readonly ListedFile[], cache: StatCache): void {
+  const now = Date.now();
+  for (const f of written) {
+    if (f.mode !== PROTECTED_MODE) continue;
+    const st = lstatFile(join(root, f.path));
+    if (st.nlink > 1) cache.store(f.path, st, f.sha1, now);
+  }
+  cache.save();
 }
 
 /**
@@ -240,19 +273,18 @@ export function folderSnapshotOps(
 ): SnapshotOps {
   const d = dataFolder(ws, entry, localPath);
   // The tree computed by currentHashes() is reused by snapshot() in the same run.
-  let computed: HashTree | undefined;
-  const tree = async () => computed ??= await hashFolder(d);
+  let computed: Hashed | undefined;
+  const hashed = async () => computed ??= await hashFolder(d);
   return {
     snapshotPrecheck: () => Promise.resolve(void d.folder()),
     async currentHashes() {
-      const t = await tree();
-      const key = listingKey(t);
-      // Contents not stored yet: a real snapshot must run to store them.
+      const { tree, key } = await hashed();
+      // Listing not stored yet: a real snapshot must run to store it.
       if (key !== null && !d.store().has(key)) return undefined;
-      return hashesOf(d, t, key);
+      return hashesOf(d, tree, key);
     },
     async snapshot() {
-      return takeFolderSnapshot(d, await tree());
+      return takeFolderSnapshot(d, (await hashed()).tree);
     },
     restorePrecheck(hash) {
       checkRestorable(d, hash);

@@ -1,19 +1,21 @@
 /**
  * Computing and storing the hash tree of a folder (local-files and rclone
- * resources). Unchanged files are never re-read (stat cache), changed ones
- * are hashed on every core; the result is byte-identical to 1.6's trees.
+ * resources). Unchanged files are never re-read (stat cache); the others are
+ * read once each on every core, their contents kept in the object store as
+ * they are hashed when one is given (see folder_read.ts); the result is
+ * byte-identical to 1.6's trees.
  *
  * @module
  */
-import { chmodSync, existsSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { hashFiles, type HashJob } from "./pool.ts";
 import { sha1Hex } from "../base/hashing.ts";
 import type { FileListing, ListedFile } from "../models/file_listing.ts";
 import { type HashTreeEntry, hashTreeOf } from "../models/hash_tree.ts";
-import { formatBytes, type Output, throttledProgress } from "../base/output.ts";
+import type { Output } from "../base/output.ts";
+import { type ContentSink, type DamagedObject, type FileJob, readFolderFiles } from "./folder_read.ts";
+import { listDir, lstatFile } from "./file_stat.ts";
 import type { StatCache } from "./stat_cache.ts";
-import { type FileStat, fileStat } from "./file_stat.ts";
 
 /** Options of {@link computeHashTree}. */
 export interface HashTreeOptions {
@@ -29,6 +31,8 @@ export interface HashTreeOptions {
   label?: string;
   /** Also return the folder's exact layout (content SHA-1 of every file, even in size mode). */
   listing?: boolean;
+  /** Keep the content of every listed file here (with `listing`), each file read once. */
+  sink?: ContentSink;
 }
 
 /** A computed hash tree. */
@@ -43,12 +47,16 @@ export interface HashTree {
   bytes: number;
   /** Files whose content was read (cache misses). */
   hashedFiles: number;
-  /** The layout with content hashes, when asked for. */
-  listing?: FileListing;
-  /** Absolute path of each listed file, by relative path (to store their content). */
-  sources?: Map<string, string>;
   /** Bytes read (cache misses). */
   hashedBytes: number;
+  /** The layout with content hashes, when asked for. */
+  listing?: FileListing;
+  /** Contents newly kept in the sink. */
+  stored: number;
+  /** Their bytes. */
+  storedBytes: number;
+  /** Kept contents found changed in place (hard-linked to a file edited since), now set aside. */
+  damaged: DamagedObject[];
 }
 
 interface DirNode {
@@ -56,17 +64,16 @@ interface DirNode {
   dirs: [string, DirNode][];
 }
 
-/** A file whose content hash is computed: where the hash goes (tree entry and/or listing). */
-type Job = HashJob & { entry?: HashTreeEntry; listed?: ListedFile; rel: string; st: FileStat };
-
 /** What one walk of the folder found. */
 interface Walk {
   top: DirNode;
-  jobs: Job[];
+  /** Files the stat cache did not know. */
+  misses: FileJob[];
+  /** Files it did (their content is read only when it must be kept again). */
+  cached: FileJob[];
   files: number;
   bytes: number;
   listing?: FileListing;
-  sources?: Map<string, string>;
 }
 
 /**
@@ -77,11 +84,10 @@ interface Walk {
 function walkFolder(root: string, options: HashTreeOptions): Walk {
   const ignore = new Set(options.ignore ?? []);
   const listing: FileListing | undefined = options.listing ? { files: [], links: [], emptyDirs: [] } : undefined;
-  const w: Walk = { top: { entries: [], dirs: [] }, jobs: [], files: 0, bytes: 0, listing };
-  if (listing) w.sources = new Map();
+  const w: Walk = { top: { entries: [], dirs: [] }, misses: [], cached: [], files: 0, bytes: 0, listing };
   const needsContent = options.computeHash || listing !== undefined;
   const addFile = (node: DirNode, name: string, full: string, rel: string) => {
-    const st = fileStat(full);
+    const st = lstatFile(full);
     w.files++;
     w.bytes += st.size;
     const cached = needsContent ? options.cache?.lookup(rel, st) : undefined;
@@ -91,55 +97,32 @@ function walkFolder(root: string, options: HashTreeOptions): Walk {
     if (listing) {
       listed = { path: rel, sha1: cached ?? "", mode: st.mode & 0o7777, size: st.size };
       listing.files.push(listed);
-      w.sources!.set(rel, full);
     }
-    if (needsContent && cached === undefined) {
-      w.jobs.push({ path: full, size: st.size, entry: options.computeHash ? entry : undefined, listed, rel, st });
-    }
+    if (!needsContent) return;
+    const expect: [number, number, number] = [st.size, st.mtimeMs, st.ino];
+    const job: FileJob = { path: full, size: st.size, expect, rel, st, entry, listed, cached };
+    (cached === undefined ? w.misses : w.cached).push(job);
   };
   const walk = (dir: string, rel: string, node: DirNode) => {
-    const dirents = readdirSync(dir, { withFileTypes: true });
+    const dirents = listDir(dir);
     if (dirents.length === 0 && rel) listing?.emptyDirs.push(rel);
     for (const d of dirents) {
       const full = join(dir, d.name);
       const r = rel ? `${rel}/${d.name}` : d.name;
-      if (d.isSymbolicLink()) {
+      if (d.isSymlink) {
         const target = readlinkSync(full);
         node.entries.push({ name: d.name, kind: "link", hash: sha1Hex(target) });
         listing?.links.push([r, target]);
-      } else if (d.isDirectory()) {
+      } else if (d.isDirectory) {
         if (ignore.has(d.name)) continue;
         const child: DirNode = { entries: [], dirs: [] };
         node.dirs.push([d.name, child]);
         walk(full, r, child);
-      } else if (d.isFile()) addFile(node, d.name, full, r);
+      } else if (d.isFile) addFile(node, d.name, full, r);
     }
   };
   walk(root, "", w.top);
   return w;
-}
-
-/** Hash the jobs on every core with a progress line; returns their hashes in job order. */
-async function hashWithProgress(jobs: readonly Job[], options: HashTreeOptions): Promise<string[]> {
-  let doneFiles = 0;
-  let doneBytes = 0;
-  const totalBytes = jobs.reduce((n, j) => n + j.size, 0);
-  const start = Date.now();
-  const show = options.output ? throttledProgress(options.output) : undefined;
-  const onDone = (job: HashJob) => {
-    doneFiles++;
-    doneBytes += job.size;
-    show?.(() => {
-      const rate = doneBytes / Math.max(0.001, (Date.now() - start) / 1000);
-      const eta = rate > 0 ? (totalBytes - doneBytes) / rate : 0;
-      return `${options.label ?? "Hashing"}: ${doneFiles}/${jobs.length} files, ${formatBytes(doneBytes)}/${
-        formatBytes(totalBytes)
-      }, ${formatBytes(rate)}/s, ETA ${Math.ceil(eta)}s`;
-    });
-  };
-  const hashes = await hashFiles(jobs, { onDone });
-  options.output?.progress(undefined);
-  return hashes;
 }
 
 /** The tree files of `node` and below, into `trees`; returns `node`'s hash. */
@@ -163,24 +146,21 @@ function treeHashes(node: DirNode, trees: Map<string, string>): string {
 export async function computeHashTree(root: string, options: HashTreeOptions): Promise<HashTree> {
   const startedAt = Date.now();
   const w = walkFolder(root, options);
-  const hashes = await hashWithProgress(w.jobs, options);
-  w.jobs.forEach((job, i) => {
-    if (job.entry) job.entry.hash = hashes[i];
-    if (job.listed) job.listed.sha1 = hashes[i];
-    options.cache?.store(job.rel, job.st, hashes[i], startedAt);
-  });
+  const sink = w.listing ? options.sink : undefined;
+  const read = await readFolderFiles(w.misses, w.cached, { ...options, sink, startedAt });
   const trees = new Map<string, string>();
   const rootHash = treeHashes(w.top, trees);
-  const hashedBytes = w.jobs.reduce((n, j) => n + j.size, 0);
   return {
     rootHash,
     trees,
     files: w.files,
     bytes: w.bytes,
-    hashedFiles: w.jobs.length,
-    hashedBytes,
+    hashedFiles: read.files,
+    hashedBytes: read.bytes,
     listing: w.listing,
-    sources: w.sources,
+    stored: read.stored,
+    storedBytes: read.storedBytes,
+    damaged: read.damaged,
   };
 }
 

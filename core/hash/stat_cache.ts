@@ -11,11 +11,34 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { writeFileAtomic } from "../base/atomic_write.ts";
-import type { FileStat } from "./file_stat.ts";
 
 type Entry = [size: number, mtimeMs: number, ino: number, ctimeMs: number, hash: string];
 
-function racyMargin(st: Pick<FileStat, "mtimeMs">): number {
+/** The stat fields the cache compares (`node:fs` Stats and the FileStat of file_stat.ts both have them). */
+export interface StatLike {
+  /** Bytes. */
+  size: number;
+  /** Last change of the content (ms since the epoch). */
+  mtimeMs: number;
+  /** Inode number. */
+  ino: number;
+  /** Last change of the inode (ms since the epoch). */
+  ctimeMs: number;
+}
+
+/** A folder's listing key and the root hash of its hash tree when it was computed. */
+interface ListingMemo {
+  rootHash: string;
+  key: string;
+}
+
+/** What a cache file keeps beside its entries. */
+interface Saved {
+  storeEpoch?: string;
+  listing?: ListingMemo;
+}
+
+function racyMargin(st: StatLike): number {
   return Number.isInteger(st.mtimeMs) ? 1000 : 10;
 }
 
@@ -26,10 +49,15 @@ export class StatCache {
   #old: Record<string, Entry>;
   #next: Record<string, Entry> = {};
   #dirty = false;
+  #stored = false;
+  #storeEpoch: string | undefined;
+  #listing: ListingMemo | undefined;
 
-  private constructor(path: string, entries: Record<string, Entry>) {
+  private constructor(path: string, entries: Record<string, Entry>, saved: Saved) {
     this.path = path;
     this.#old = entries;
+    this.#storeEpoch = saved.storeEpoch;
+    this.#listing = saved.listing;
   }
 
   /**
@@ -42,28 +70,70 @@ export class StatCache {
    */
   static load(path: string): StatCache {
     let entries: Record<string, Entry> = {};
+    const saved: Saved = {};
     try {
       if (existsSync(path)) {
         const data = JSON.parse(readFileSync(path, "utf8"));
         if (data?.version === 1 && typeof data.entries === "object") entries = data.entries;
+        if (typeof data?.storeEpoch === "string") saved.storeEpoch = data.storeEpoch;
+        const l = data?.listing;
+        if (typeof l?.rootHash === "string" && typeof l?.key === "string") saved.listing = l;
       }
     } catch {
       // A broken cache only costs a re-hash.
     }
-    return new StatCache(path, entries);
+    return new StatCache(path, entries, saved);
+  }
+
+  /**
+   * The listing key remembered for the folder whose hash tree has
+   * `rootHash`, when every entry of the cache was found unchanged in this
+   * run (so the listing, modes included, is the one remembered).
+   */
+  listingKeyFor(rootHash: string): string | undefined {
+    const intact = !this.#stored && Object.keys(this.#next).length === Object.keys(this.#old).length;
+    return intact && this.#listing?.rootHash === rootHash ? this.#listing.key : undefined;
+  }
+
+  /** Remember the listing key of the folder whose hash tree has `rootHash`. */
+  rememberListingKey(rootHash: string, key: string): void {
+    if (this.#listing?.rootHash === rootHash && this.#listing.key === key) return;
+    this.#listing = { rootHash, key };
+    this.#dirty = true;
+  }
+
+  /**
+   * The object store's epoch when the cache was saved, if the contents of
+   * all its entries were in the store then (see `ObjectStore.epoch`).
+   */
+  get storeEpoch(): string | undefined {
+    return this.#storeEpoch;
+  }
+
+  /** Record that the contents of every entry kept in this run are in the store at `epoch`. */
+  set storeEpoch(epoch: string | undefined) {
+    if (epoch !== this.#storeEpoch) this.#dirty = true;
+    this.#storeEpoch = epoch;
   }
 
   /** The cached hash of `rel` if its stat matches, else undefined. */
-  lookup(rel: string, st: Omit<FileStat, "mode">): string | undefined {
+  lookup(rel: string, st: StatLike): string | undefined {
     const e = this.#old[rel];
     if (!e || e[0] !== st.size || e[1] !== st.mtimeMs || e[2] !== st.ino || e[3] !== st.ctimeMs) return undefined;
     this.#next[rel] = e;
     return e[4];
   }
 
+  /** The hash the cache held for `rel` when it was the same file (inode `ino`), whatever its stat now. */
+  previous(rel: string, ino: number): string | undefined {
+    const e = this.#old[rel];
+    return e && e[2] === ino ? e[4] : undefined;
+  }
+
   /** Remember the hash of `rel`, read after `startedAt` (ms since epoch, taken before its stat). */
-  store(rel: string, st: Omit<FileStat, "mode">, hash: string, startedAt: number): void {
+  store(rel: string, st: StatLike, hash: string, startedAt: number): void {
     this.#dirty = true;
+    this.#stored = true;
     const margin = racyMargin(st);
     if (st.mtimeMs > startedAt - margin) return;
     this.#next[rel] = [st.size, st.mtimeMs, st.ino, st.ctimeMs, hash];
@@ -73,6 +143,7 @@ export class StatCache {
   save(): void {
     if (!this.#dirty && Object.keys(this.#next).length === Object.keys(this.#old).length) return;
     mkdirSync(dirname(this.path), { recursive: true });
-    writeFileAtomic(this.path, JSON.stringify({ version: 1, entries: this.#next }));
+    const { storeEpoch, listing } = { storeEpoch: this.#storeEpoch, listing: this.#listing };
+    writeFileAtomic(this.path, JSON.stringify({ version: 1, storeEpoch, listing, entries: this.#next }));
   }
 }

@@ -43,6 +43,10 @@ export function statusReport(ws: Workspace): string[] {
   if (empty.length) lines.push(`No resources for the following roles: ${empty.join(", ")}.`);
   const store = new ObjectStore(ws.objectStoreDir());
   const { objects, bytes } = store.size();
-  if (objects) lines.push(`Object store: ${objects} objects, ${formatBytes(bytes)} in ${store.dir}`);
+  const link = ws.objectStoreLink();
+  const mode = link === "hardlink" ? "protected hard links (object_store.link hardlink)" : "copies";
+  if (objects || link !== "copy") {
+    lines.push(`Object store: ${objects} objects, ${formatBytes(bytes)} in ${store.dir}; data files kept as ${mode}`);
+  }
   return lines;
 }

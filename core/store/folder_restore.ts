@@ -22,6 +22,7 @@ import { hashFileSync } from "../base/hashing.ts";
 import type { FileListing, ListedFile } from "../models/file_listing.ts";
 import type { ObjectStore } from "./object_store.ts";
 import type { StatCache } from "../hash/stat_cache.ts";
+import { PROTECTED_MODE } from "../hash/folder_read.ts";
 
 /** What a restore will do. */
 export interface FolderRestorePlan {
@@ -99,8 +100,13 @@ function wantedUnder(dir: string, wanted: Set<string>, emptyDirs: readonly strin
   return emptyDirs.some((d) => d === dir || d.startsWith(prefix));
 }
 
-/** Carry out a plan. */
-export function applyFolderRestore(root: string, plan: FolderRestorePlan, store: ObjectStore): void {
+/** Carry out a plan; with `link` (protected link mode), read-only files become hard links to their objects. */
+export function applyFolderRestore(
+  root: string,
+  plan: FolderRestorePlan,
+  store: ObjectStore,
+  options: { link?: boolean } = {},
+): void {
   mkdirSync(root, { recursive: true });
   // Removals first: a file may give way to a folder of the same name.
   const removals = [...plan.remove].sort((a, b) => b.split("/").length - a.split("/").length);
@@ -123,6 +129,7 @@ export function applyFolderRestore(root: string, plan: FolderRestorePlan, store:
   for (const f of plan.write) {
     const dest = join(root, f.path);
     if (existsSync(dest) && lstatSync(dest).isDirectory()) rmSync(dest, { recursive: true, force: true });
+    if (options.link && f.mode === PROTECTED_MODE && store.linkOut(f.sha1, dest)) continue;
     store.copyOut(f.sha1, dest, f.mode);
   }
   for (const f of plan.chmod) chmodSync(join(root, f.path), f.mode);

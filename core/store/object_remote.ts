@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import type { Context } from "../base/context.ts";
@@ -501,10 +501,9 @@ function corruptedObject(key: string, location: string): ConfigurationError {
 function commitFile(store: ObjectStore, key: string, file: string, location: string): number {
   if (!KEY_RE.test(key) || hashFileSync(file) !== key) throw corruptedObject(key, location);
   chmodSync(file, 0o444);
-  // A read-only file enters the store by hard link: no copy.
-  store.putFile(file, { key });
-  const size = store.sizeOf(key);
-  unlinkSync(file);
+  const size = statSync(file).size;
+  // The downloaded file is ours: it becomes the object (or goes when the store has it).
+  store.adopt(file, key);
   return size;
 }
 
@@ -514,6 +513,5 @@ function commitBytes(store: ObjectStore, key: string, bytes: Uint8Array, tmp: st
   if (store.has(key)) return;
   const file = join(tmp, `obj-${tmpCounter++}`);
   writeFileSync(file, bytes, { mode: 0o444 });
-  store.putFile(file, { key });
-  unlinkSync(file);
+  store.adopt(file, key);
 }

@@ -1,18 +1,23 @@
 /**
  * The content-addressed object store: each unique file content is kept once,
- * named by its SHA-1, read-only. Files enter by reflink where the file system
- * supports it, by hard link when the source is read-only (it cannot change
- * under the store), else by copy.
+ * named by its SHA-1, read-only. Objects are the store's own copies (reflinks
+ * where the file system makes them), never links to a user's file, except in
+ * the opt-in protected link mode, where a data file made read-only shares its
+ * inode with its object (see {@link ObjectStore.sink}).
+ *
+ * Temporary files live in `tmp/`, named `<pid>-<n>`: the first write of a
+ * process removes those of processes that are gone (or older than a day).
+ * Objects found not to match their key are moved to `bad/`, never deleted.
  *
  * @module
  */
+import { randomUUID } from "node:crypto";
 import {
   chmodSync,
   constants,
   copyFileSync,
   existsSync,
   linkSync,
-  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -25,15 +30,24 @@ import {
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { writeFileAtomic } from "../base/atomic_write.ts";
-import { sha1Hex } from "../base/hashing.ts";
+import { hashFileSync, sha1Hex } from "../base/hashing.ts";
+import { lstatFile } from "../hash/file_stat.ts";
+import type { ContentSink } from "../hash/folder_read.ts";
+import { readFiles } from "../hash/pool.ts";
 
 /** How a file entered the store. */
-export type PutMethod = "present" | "hardlink" | "copy";
+export type PutMethod = "present" | "copy";
 
 let tmpCounter = 0;
 
 /** Below this size a read + write is faster than copyFileSync (measured ~2x under Deno). */
 const SMALL_FILE = 8 << 20;
+
+/** Temporary files older than this are stale whoever made them. */
+const STALE_TMP_MS = 24 * 3600 * 1000;
+
+/** Store folders whose stale temporary files this process has removed. */
+const cleaned = new Set<string>();
 
 /** Copy `src` to `dest`: small files in one read and write, large ones by copyFileSync (reflink where possible). */
 function copyFile(src: string, dest: string, size: number): void {
@@ -41,10 +55,32 @@ function copyFile(src: string, dest: string, size: number): void {
   else copyFileSync(src, dest, constants.COPYFILE_FICLONE);
 }
 
+/** True if process `pid` is running (or exists under another user). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === "EPERM";
+  }
+}
+
+/** A temporary entry of `tmp/` that no live process will finish: its process is gone, or it is a day old. */
+function isStaleTmp(path: string, name: string, now: number): boolean {
+  const pid = /(?:^|-)(\d+)-\d+$/.exec(name)?.[1];
+  if (pid !== undefined && Number(pid) !== process.pid && !isRunning(Number(pid))) return true;
+  try {
+    return now - lstatFile(path).mtimeMs > STALE_TMP_MS;
+  } catch {
+    return false;
+  }
+}
+
 /** A content-addressed store in a folder. */
 export class ObjectStore {
   /** The store's folder. */
   readonly dir: string;
+  readonly #madeDirs = new Set<string>();
 
   /**
    * Open (or create on first write) the store in `dir`.
@@ -68,20 +104,75 @@ export class ObjectStore {
     return existsSync(this.path(key));
   }
 
-  #tmp(): string {
-    mkdirSync(join(this.dir, "tmp"), { recursive: true });
-    return join(this.dir, "tmp", `${process.pid}-${tmpCounter++}`);
+  /**
+   * A new temporary file name in the store's `tmp/` (same file system as
+   * the objects). The first call of a process removes stale temporary files.
+   */
+  tmpPath(): string {
+    const dir = join(this.dir, "tmp");
+    if (!cleaned.has(dir)) {
+      cleaned.add(dir);
+      this.#removeStaleTmp(dir);
+    }
+    if (!this.#madeDirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.#madeDirs.add(dir);
+    }
+    return join(dir, `${process.pid}-${tmpCounter++}`);
   }
 
-  #commit(tmp: string, key: string): void {
-    const dest = this.path(key);
-    mkdirSync(dirname(dest), { recursive: true });
-    chmodSync(tmp, 0o444);
-    renameSync(tmp, dest);
+  #removeStaleTmp(dir: string): void {
+    if (!existsSync(dir)) return;
+    const now = Date.now();
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (isStaleTmp(path, name, now)) rmSync(path, { recursive: true, force: true });
+    }
+  }
+
+  #mkdirFor(path: string): void {
+    const dir = dirname(path);
+    if (this.#madeDirs.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.#madeDirs.add(dir);
   }
 
   /**
-   * Store the content of `src`, whose SHA-1 is `key`.
+   * Make the read-only temporary file `tmp` (from {@link ObjectStore.tmpPath})
+   * object `key`, or remove it when the store holds `key` already; true when
+   * it became the object. The caller has checked that its content hashes to `key`.
+   *
+   * @example
+   * ```ts
+   * const tmp = store.tmpPath();
+   * writeFileSync(tmp, bytes, { mode: 0o444 });
+   * store.adopt(tmp, sha1Hex(bytes));
+   * ```
+   */
+  adopt(tmp: string, key: string): boolean {
+    if (this.has(key)) {
+      unlinkSync(tmp);
+      return false;
+    }
+    const dest = this.path(key);
+    this.#mkdirFor(dest);
+    try {
+      renameSync(tmp, dest);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EXDEV") throw e;
+      // A temporary file from another file system (a caller's download folder).
+      const near = this.tmpPath();
+      copyFile(tmp, near, statSync(tmp).size);
+      chmodSync(near, 0o444);
+      renameSync(near, dest);
+      unlinkSync(tmp);
+    }
+    return true;
+  }
+
+  /**
+   * Store a copy of `src`, whose SHA-1 is `key` (never a link to it: the
+   * file may change later, the object must not).
    *
    * @example
    * ```ts
@@ -91,20 +182,11 @@ export class ObjectStore {
   putFile(src: string, options: { key: string }): PutMethod {
     const { key } = options;
     if (this.has(key)) return "present";
-    const tmp = this.#tmp();
-    const st = statSync(src);
-    if ((st.mode & 0o222) === 0) {
-      try {
-        linkSync(src, tmp);
-        this.#commit(tmp, key);
-        return "hardlink";
-      } catch {
-        rmSync(tmp, { force: true });
-      }
-    }
+    const tmp = this.tmpPath();
     // Large files: COPYFILE_FICLONE makes a reflink where the file system can, and copies otherwise.
-    copyFile(src, tmp, st.size);
-    this.#commit(tmp, key);
+    copyFile(src, tmp, statSync(src).size);
+    chmodSync(tmp, 0o444);
+    this.adopt(tmp, key);
     return "copy";
   }
 
@@ -112,16 +194,101 @@ export class ObjectStore {
   putBytes(data: string | Uint8Array): string {
     const key = sha1Hex(data);
     if (!this.has(key)) {
-      const tmp = this.#tmp();
-      writeFileAtomic(tmp, data);
-      this.#commit(tmp, key);
+      const tmp = this.tmpPath();
+      writeFileAtomic(tmp, data, { mode: 0o444 });
+      this.adopt(tmp, key);
     }
     return key;
+  }
+
+  /**
+   * The store as the destination of a folder walk's contents: each file read
+   * once, written here as it is hashed; with `link`, files that may be
+   * protected are hard-linked here instead and made read-only.
+   *
+   * @example
+   * ```ts
+   * const tree = await computeHashTree(dir, { computeHash: false, listing: true, sink: store.sink(false) });
+   * ```
+   */
+  sink(link: boolean): ContentSink {
+    return {
+      link,
+      tmpPath: () => this.tmpPath(),
+      adopt: (tmp, key) => this.adopt(tmp, key),
+      has: (key) => this.has(key),
+      epoch: () => this.epoch(),
+      inodeOf: (key) => this.#inodeOf(key),
+      setAside: (key) => void this.setAside(key),
+    };
+  }
+
+  #inodeOf(key: string): number | undefined {
+    try {
+      return lstatFile(this.path(key)).ino;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The store's epoch: a random id that changes whenever an object leaves
+   * the store, so what was present at one epoch is present while it stays.
+   */
+  epoch(): string {
+    const file = join(this.dir, "epoch");
+    try {
+      return readFileSync(file, "utf8").trim();
+    } catch {
+      return this.#newEpoch();
+    }
+  }
+
+  #newEpoch(): string {
+    const id = randomUUID();
+    // Atomic but not synced: gc may remove thousands of objects, each changing the epoch.
+    const tmp = this.tmpPath();
+    writeFileSync(tmp, id + "\n");
+    renameSync(tmp, join(this.dir, "epoch"));
+    return id;
   }
 
   /** The bytes of object `key`. */
   read(key: string): Uint8Array {
     return new Uint8Array(readFileSync(this.path(key)));
+  }
+
+  /** True when object `key` is present and its content hashes to its key. */
+  verify(key: string): boolean {
+    try {
+      return hashFileSync(this.path(key)) === key;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The keys among `keys` whose objects are missing or do not hash to their
+   * key; reads on every core. `onDone` is called after each object (progress).
+   */
+  async badObjects(keys: readonly string[], onDone?: () => void): Promise<string[]> {
+    const jobs = keys.map((key) => ({ path: this.path(key), size: this.sizeOf(key) }));
+    const results = await readFiles(jobs, { onDone });
+    return keys.filter((key, i) => results[i].error !== undefined || results[i].hash !== key);
+  }
+
+  /**
+   * Move object `key` to `bad/` (it does not match its key); returns where
+   * it went. Nothing is deleted: the bytes may still be someone's data.
+   */
+  setAside(key: string): string {
+    const dir = join(this.dir, "bad");
+    mkdirSync(dir, { recursive: true });
+    let dest = join(dir, key);
+    for (let n = 1; existsSync(dest); n++) dest = join(dir, `${key}.${n}`);
+    renameSync(this.path(key), dest);
+    this.#newEpoch();
+    return dest;
   }
 
   /** Write object `key` to `dest` (atomically) with `mode`. */
@@ -132,6 +299,30 @@ export class ObjectStore {
     copyFile(src, tmp, statSync(src).size);
     chmodSync(tmp, mode);
     renameSync(tmp, dest);
+  }
+
+  /**
+   * Make `dest` a hard link to object `key` (protected link mode: the object
+   * is read-only); false when the file system cannot link it there (then
+   * nothing changed).
+   */
+  linkOut(key: string, dest: string): boolean {
+    this.#mkdirFor(dest);
+    const src = this.path(key);
+    try {
+      linkSync(src, dest);
+      return true;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EEXIST") return false;
+    }
+    const tmp = join(dirname(dest), `.dws-restore-${process.pid}-${tmpCounter++}`);
+    try {
+      linkSync(src, tmp);
+    } catch {
+      return false;
+    }
+    renameSync(tmp, dest);
+    return true;
   }
 
   /** Every key in the store. */
@@ -149,7 +340,7 @@ export class ObjectStore {
     let bytes = 0;
     for (const k of this.keys()) {
       objects++;
-      bytes += lstatSync(this.path(k)).size;
+      bytes += this.sizeOf(k);
     }
     return { objects, bytes };
   }
@@ -157,7 +348,7 @@ export class ObjectStore {
   /** Size in bytes of object `key` (0 when missing). */
   sizeOf(key: string): number {
     try {
-      return lstatSync(this.path(key)).size;
+      return lstatFile(this.path(key)).size;
     } catch {
       return 0;
     }
@@ -167,6 +358,9 @@ export class ObjectStore {
   remove(key: string): void {
     try {
       unlinkSync(this.path(key));
-    } catch { /* already gone */ }
+    } catch {
+      return; // already gone
+    }
+    this.#newEpoch();
   }
 }

@@ -150,6 +150,12 @@ export function defaultHostname(): string {
   return isValidHostname(short) ? short : "localhost";
 }
 
+/** How data folders keep their contents in the object store (`object_store.link`). */
+export type LinkMode = "copy" | "hardlink";
+
+/** The values of `object_store.link`, the default first. */
+export const LINK_MODES: readonly LinkMode[] = ["copy", "hardlink"];
+
 /** The workspace parameters (spec §2), global ones first. */
 export const WORKSPACE_PARAMS: readonly ParamDef[] = [
   {
@@ -191,6 +197,15 @@ export const WORKSPACE_PARAMS: readonly ParamDef[] = [
     optional: true,
     help: "Where dws push/pull keep data objects: s3://bucket/prefix or an rclone remote:path",
     type: objectRemoteType,
+  },
+  {
+    name: "object_store.link",
+    scope: "global",
+    defaultValue: null, // copy; null keeps config.json as 1.6 writes it
+    optional: true,
+    help: "How data folders keep snapshot contents: copy (default) or hardlink (files become read-only hard links " +
+      "to their objects: fast and compact, for big data never edited in place; 'dws unprotect' makes them editable)",
+    type: enumType(LINK_MODES),
   },
   {
     name: "hostname",

@@ -8,7 +8,7 @@
 import type { Context } from "../base/context.ts";
 import type { ResourceEntry } from "../models/resources_file.ts";
 import type { Role } from "../base/names.ts";
-import type { ParamDef } from "./params.ts";
+import type { LinkMode, ParamDef } from "./params.ts";
 import type { JsonObject, JsonValue } from "../base/json_value.ts";
 
 /** What a resource may ask of the workspace it belongs to. */
@@ -23,6 +23,8 @@ export interface WorkspaceHandle {
   scratchDir(): string;
   /** Absolute path of the object store that keeps snapshot contents of data folders. */
   objectStoreDir(): string;
+  /** How data folders keep their contents in the object store (`object_store.link`). */
+  objectStoreLink(): LinkMode;
 }
 
 /** Hashes a resource records in a snapshot. */

@@ -25,6 +25,7 @@ import type { WorkspaceConfig } from "../models/workspace_config.ts";
 import {
   checkStoredParams,
   findParam,
+  type LinkMode,
   type ParamDef,
   paramDefault,
   validateParam,
@@ -225,6 +226,11 @@ export class Workspace implements WorkspaceHandle {
   objectStoreDir(): string {
     const dir = this.getParam("object_store.directory");
     return typeof dir === "string" ? dir : join(this.scratchDir(), "objects");
+  }
+
+  /** How data folders keep their contents in the object store (`object_store.link`). */
+  objectStoreLink(): LinkMode {
+    return this.getParam("object_store.link") === "hardlink" ? "hardlink" : "copy";
   }
 
   /** The workspace repository's branch. */

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { computeHashTree, writeHashTreeFiles } from "../../../core/hash/folder_hash.ts";
 import { StatCache } from "../../../core/hash/stat_cache.ts";
+import { sha1Hex } from "../../../core/base/hashing.ts";
+import { ObjectStore } from "../../../core/store/object_store.ts";
 
 function tempDir(): { dir: string; [Symbol.dispose](): void } {
   const dir = mkdtempSync(join(tmpdir(), "dws-hashtree-"));
@@ -118,4 +120,39 @@ Deno.test("a broken stat cache only costs a re-hash", async () => {
   writeFileSync(cachePath, "{not json");
   const tree = await computeHashTree(d, { computeHash: true, cache: StatCache.load(cachePath) });
   assert.equal(tree.hashedFiles, 1);
+});
+
+Deno.test("with a sink, each file read is stored as hashed, once; the store's epoch lets later runs trust the cache", async () => {
+  using t = tempDir();
+  const d = join(t.dir, "data");
+  mkdirSync(d);
+  for (const name of ["a", "b", "c"]) writeFileSync(join(d, name), `content of ${name}`);
+  writeFileSync(join(d, "same-as-a"), "content of a");
+  const old = new Date(Date.now() - 60_000);
+  for (const name of ["a", "b", "c", "same-as-a"]) utimesSync(join(d, name), old, old);
+  const store = new ObjectStore(join(t.dir, "store"));
+  const cachePath = join(t.dir, "cache.json");
+  const run = async () => {
+    const cache = StatCache.load(cachePath);
+    const tree = await computeHashTree(d, { computeHash: false, cache, listing: true, sink: store.sink(false) });
+    cache.save();
+    return tree;
+  };
+  const first = await run();
+  assert.equal(first.hashedFiles, 4);
+  assert.equal(first.stored, 3, "equal contents are stored once");
+  assert.deepEqual([...store.keys()].sort(), ["a", "b", "c"].map((n) => sha1Hex(`content of ${n}`)).sort());
+  for (const key of store.keys()) assert.ok(store.verify(key));
+  assert.deepEqual(readdirSync(join(store.dir, "tmp")), [], "no temporary file left");
+
+  const second = await run();
+  assert.equal(second.hashedFiles, 0);
+  assert.equal(second.stored, 0);
+
+  // An object leaves through the store: the epoch changes, so the file is read and stored again.
+  store.remove(sha1Hex("content of b"));
+  const third = await run();
+  assert.equal(third.hashedFiles, 1);
+  assert.equal(third.stored, 1);
+  assert.ok(store.has(sha1Hex("content of b")));
 });

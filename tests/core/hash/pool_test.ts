@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hashFiles } from "../../../core/hash/pool.ts";
+import { hashFiles, readFiles } from "../../../core/hash/pool.ts";
+import type { ReadJob } from "../../../core/hash/file_read.ts";
 import { gitBlobHash, hashFile, hashFileSync, sha1Hex } from "../../../core/base/hashing.ts";
 
 Deno.test("gitBlobHash equals git hash-object", () => {
@@ -33,6 +34,53 @@ Deno.test("worker pool and inline hashing agree on many files, in job order", as
       () => hashFiles([...jobs, { path: join(dir, "missing"), size: 1 << 26 }], { threads: 2 }),
       /Cannot hash .*missing/,
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("worker pool keeps what it hashed: copies byte for byte, or protected hard links", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "dws-pool-"));
+  try {
+    const jobs: ReadJob[] = [];
+    const block = new Uint8Array(3 << 20);
+    for (let i = 0; i < 24; i++) {
+      block[0] = i;
+      const path = join(dir, `f${i}`);
+      writeFileSync(path, block);
+      // Every other file is kept by protected hard link, the others by copy.
+      jobs.push({ path, size: block.length, keep: join(dir, `kept${i}`), protect: i % 2 ? 0o444 : undefined });
+    }
+    const results = await readFiles(jobs, { threads: 2 });
+    results.forEach((r, i) => {
+      assert.equal(r.error, undefined);
+      assert.ok(r.stable);
+      assert.equal(r.hash, hashFileSync(jobs[i].path));
+      assert.equal(hashFileSync(jobs[i].keep!), r.hash);
+      assert.equal(r.linked, i % 2 === 1);
+      const same = statSync(jobs[i].keep!).ino === statSync(jobs[i].path).ino;
+      assert.equal(same, i % 2 === 1);
+      assert.equal(statSync(jobs[i].path).mode & 0o777, i % 2 ? 0o444 : 0o644);
+    });
+    const [gone] = await readFiles([{ path: join(dir, "missing"), size: 1, keep: join(dir, "k") }]);
+    assert.equal(gone.code, "ENOENT");
+    assert.ok(!existsSync(join(dir, "k")), "nothing kept for a file that could not be read");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("a large file to keep is copied by the kernel and its copy hashed", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "dws-pool-"));
+  try {
+    const path = join(dir, "big");
+    writeFileSync(path, new Uint8Array(9 << 20).map((_, i) => i % 249));
+    const [r] = await readFiles([{ path, size: 9 << 20, keep: join(dir, "kept") }]);
+    assert.ok(r.stable && !r.linked);
+    assert.equal(r.hash, hashFileSync(path));
+    assert.equal(hashFileSync(join(dir, "kept")), r.hash);
+    assert.equal(statSync(join(dir, "kept")).mode & 0o777, 0o444);
+    assert.notEqual(statSync(join(dir, "kept")).ino, statSync(path).ino);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

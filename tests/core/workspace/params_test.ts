@@ -187,6 +187,7 @@ Deno.test("WORKSPACE_PARAMS: spec §2 order, scopes and defaults", () => {
       ["scratch_directory", "global", true],
       ["dws_git_branch", "global", true],
       ["object_store.remote", "global", true],
+      ["object_store.link", "global", true],
       ["hostname", "local", false],
       ["local_scratch_directory", "local", true],
       ["object_store.directory", "local", true],
