@@ -38,6 +38,9 @@ interface Saved {
   listing?: ListingMemo;
 }
 
+/** The mtime recorded for a racily clean file: no real stat matches it. */
+const RACY_MTIME = -1;
+
 function racyMargin(st: StatLike): number {
   return Number.isInteger(st.mtimeMs) ? 1000 : 10;
 }
@@ -134,9 +137,11 @@ export class StatCache {
   store(rel: string, st: StatLike, hash: string, startedAt: number): void {
     this.#dirty = true;
     this.#stored = true;
-    const margin = racyMargin(st);
-    if (st.mtimeMs > startedAt - margin) return;
-    this.#next[rel] = [st.size, st.mtimeMs, st.ino, st.ctimeMs, hash];
+    // A file changed too close to the read may change again unseen within the clock's resolution: its
+    // stat is never trusted (lookup misses), but its hash stays known to previous(), which finds an
+    // object edited in place through a hard link.
+    const racy = st.mtimeMs > startedAt - racyMargin(st);
+    this.#next[rel] = [st.size, racy ? RACY_MTIME : st.mtimeMs, st.ino, st.ctimeMs, hash];
   }
 
   /** Write the entries seen in this run (files gone since are dropped). */
