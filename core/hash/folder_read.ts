@@ -10,7 +10,7 @@
  * @module
  */
 import { rmSync } from "node:fs";
-import { ConfigurationError } from "../base/errors.ts";
+import { ConfigurationError, systemErrorMessage } from "../base/errors.ts";
 import { formatBytes, type Output, throttledProgress } from "../base/output.ts";
 import type { ListedFile } from "../models/file_listing.ts";
 import type { HashTreeEntry } from "../models/hash_tree.ts";
@@ -188,7 +188,10 @@ function consistent(r: ReadResult): boolean {
 /** The file changed while it was read: drop what was kept, read it once more, fail if it changes again. */
 function readAgain(job: FileJob, first: ReadResult, ctx: ReadContext): ReadResult {
   if (first.error !== undefined && first.code !== "ENOENT") {
-    throw new ConfigurationError(`Cannot read ${job.path}: ${first.error}`);
+    // A full disk is the store's (the copy being written), any other failure the file's.
+    const full = first.code === "ENOSPC" || first.code === "EDQUOT";
+    const system = systemErrorMessage({ code: first.code, path: full ? job.keep ?? job.path : job.path });
+    throw new ConfigurationError(system ?? `Cannot read ${job.path}: ${first.error}`);
   }
   if (job.keep) rmSync(job.keep, { force: true });
   const changing = new ConfigurationError(
