@@ -18,8 +18,9 @@ import { computeHashTree, type HashTree, writeHashTreeFiles } from "../core/hash
 import { StatCache } from "../core/hash/stat_cache.ts";
 import { type FileListing, serializeFileListing } from "../core/models/file_listing.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
-import { applyFolderRestore, planFolderRestore } from "../core/store/folder_restore.ts";
+import { overviewText, restoreFolderTo, type RestoreOverview } from "../core/store/folder_restore.ts";
 import { readListing } from "../core/store/listing.ts";
+import { recordUndo } from "../core/store/restore_undo.ts";
 import { ObjectStore } from "../core/store/object_store.ts";
 import {
   absolutePathType,
@@ -172,7 +173,7 @@ async function takeFolderSnapshot(d: DataFolder, tree: HashTree): Promise<Snapsh
   return hashesOf(d, tree, restoreHash);
 }
 
-/** The listing stored under `key`; missing is an error saying how to fetch it. */
+/** The listing stored under `key` (checked); missing is an error saying how to fetch it. */
 function listingOf(d: DataFolder, key: string): FileListing {
   const store = d.store();
   const listing = readListing(store, key);
@@ -194,24 +195,40 @@ function checkRestorable(d: DataFolder, key: string): void {
   }
 }
 
-/** Make the folder equal to the listing `key`, asking before files added since the snapshot go. */
+/**
+ * Ask before present files are overwritten or removed (they are kept, so
+ * the question's default is yes, and batch mode goes on, saying so).
+ */
+async function confirmOverwrite(d: DataFolder, overview: RestoreOverview): Promise<void> {
+  const { ctx } = d.ws;
+  const what = `Restoring '${d.entry.name}' ${overviewText(overview)}`;
+  if (ctx.batch) {
+    ctx.output.info(`${what}; they are kept: 'dws restore --undo' brings them back.`);
+    return;
+  }
+  const ok = await ctx.prompter.confirm(
+    `${what}; they are kept and 'dws restore --undo' brings them back. Continue?`,
+    true,
+  );
+  if (!ok) throw new UserAbort();
+}
+
+/** Make the folder equal to the listing `key`, keeping what it overwrites or removes for `dws restore --undo`. */
 async function restoreFolder(d: DataFolder, key: string): Promise<void> {
   const { ctx } = d.ws;
   const root = d.folder();
-  const cache = StatCache.load(statCachePath(d.ws.dir, d.entry.name));
-  const plan = planFolderRestore(root, listingOf(d, key), { cache });
-  const extra = plan.remove.length;
-  if (extra && !ctx.batch) {
-    const ok = await ctx.prompter.confirm(
-      `Restoring '${d.entry.name}' removes ${extra} file(s) or folder(s) added since the snapshot. Continue?`,
-      false,
-    );
-    if (!ok) throw new UserAbort();
-  }
-  applyFolderRestore(root, plan, d.store());
+  const name = d.entry.name;
+  const r = await restoreFolderTo(root, listingOf(d, key), {
+    store: d.store(),
+    wsDir: d.ws.dir,
+    resource: name,
+    cache: StatCache.load(statCachePath(d.ws.dir, name)),
+    output: ctx.output,
+    confirm: (overview) => confirmOverwrite(d, overview),
+    kept: (before) => recordUndo(ctx, d.ws.dir, { name, root, before, after: key }),
+  });
   ctx.output.info(
-    `Restored ${d.entry.name}: ${plan.write.length} file(s) written, ${extra} removed, ` +
-      `${plan.chmod.length} mode(s) fixed`,
+    `Restored ${name}: ${r.written} file(s) written, ${r.overview.removed.length} removed, ${r.chmod} mode(s) fixed`,
   );
 }
 

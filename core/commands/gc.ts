@@ -4,6 +4,7 @@
  * @module
  */
 import { referencedKeys } from "../store/listing.ts";
+import { keysKeptForUndo } from "../store/restore_undo.ts";
 import { ObjectStore } from "../store/object_store.ts";
 import { readAllSnapshotMetadata } from "../snapshot/store.ts";
 import type { Workspace } from "../workspace/workspace.ts";
@@ -41,7 +42,8 @@ export interface GcResult {
 export function collectGarbage(ws: Workspace, options: GcOptions = {}): GcResult {
   const store = new ObjectStore(ws.objectStoreDir());
   const snapshots = readAllSnapshotMetadata(ws.dir).sort((a, b) => (a.timestamp > b.timestamp ? -1 : 1));
-  const keep = new Set<string>();
+  // What `dws restore --undo` needs stays too.
+  const keep = keysKeptForUndo(store, ws.dir);
   const older = new Set<string>();
   snapshots.forEach((md, i) => {
     const target = options.keepLast === undefined || i < options.keepLast ? keep : older;

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, lstatSync, readdirSync, readlinkSync, type Stats
 import { join } from "node:path";
 import { hashFiles, type HashJob } from "./pool.ts";
 import { sha1Hex } from "../base/hashing.ts";
-import type { FileListing, ListedFile } from "../models/file_listing.ts";
+import { type FileListing, type ListedFile, RESTORE_TEMP_PREFIX } from "../models/file_listing.ts";
 import { type HashTreeEntry, hashTreeOf } from "../models/hash_tree.ts";
 import { formatBytes, type Output, throttledProgress } from "../base/output.ts";
 import type { StatCache } from "./stat_cache.ts";
@@ -100,6 +100,8 @@ function walkFolder(root: string, options: HashTreeOptions): Walk {
     const dirents = readdirSync(dir, { withFileTypes: true });
     if (dirents.length === 0 && rel) listing?.emptyDirs.push(rel);
     for (const d of dirents) {
+      // A restore's staging folder (left by a killed one) is dws's, never the data's.
+      if (d.name.startsWith(RESTORE_TEMP_PREFIX)) continue;
       const full = join(dir, d.name);
       const r = rel ? `${rel}/${d.name}` : d.name;
       if (d.isSymbolicLink()) {

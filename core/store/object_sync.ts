@@ -9,8 +9,8 @@
  */
 import { join } from "node:path";
 import { ConfigurationError } from "../base/errors.ts";
-import { applyFolderRestore, planFolderRestore } from "./folder_restore.ts";
-import { referencedKeys, tryReadListing } from "./listing.ts";
+import { restoreFolderTo } from "./folder_restore.ts";
+import { readListing, referencedKeys, tryReadListing } from "./listing.ts";
 import { sha1Hex } from "../base/hashing.ts";
 import type { FileListing } from "../models/file_listing.ts";
 import type { SnapshotMetadata } from "../models/snapshot_metadata.ts";
@@ -163,7 +163,8 @@ export async function fetchObjectsForRestore(ws: Workspace, hashes: readonly str
 
 /**
  * The newest snapshot whose listing for resource `name` is in the local
- * object store, with that listing.
+ * object store, with that listing (checked: a listing that is not valid is
+ * an error, never skipped for an older one).
  */
 export function newestStoredListing(
   ws: WorkspaceHandle,
@@ -172,7 +173,7 @@ export function newestStoredListing(
   const store = new ObjectStore(ws.objectStoreDir());
   for (const md of snapshotsNewestFirst(ws.dir)) {
     const h = md.restoreHashes[name];
-    const listing = h ? tryReadListing(store, h) : undefined;
+    const listing = h ? readListing(store, h) : undefined;
     if (listing) return { snapshot: md, listing };
   }
   return undefined;
@@ -185,10 +186,14 @@ export function newestStoredListing(
  *
  * @example
  * ```ts
- * createFolderFromSnapshot(ws, "raw-data", "/data/raw"); // "4b2c…"
+ * await createFolderFromSnapshot(ws, "raw-data", "/data/raw"); // "4b2c…"
  * ```
  */
-export function createFolderFromSnapshot(ws: WorkspaceHandle, name: string, dest: string): string | undefined {
+export async function createFolderFromSnapshot(
+  ws: WorkspaceHandle,
+  name: string,
+  dest: string,
+): Promise<string | undefined> {
   const found = newestStoredListing(ws, name);
   if (!found) return undefined;
   const { snapshot, listing } = found;
@@ -201,7 +206,7 @@ export function createFolderFromSnapshot(ws: WorkspaceHandle, name: string, dest
         `('dws config object_store.remote LOCATION') and run 'dws pull'`,
     );
   }
-  applyFolderRestore(dest, planFolderRestore(dest, listing), store);
+  await restoreFolderTo(dest, listing, { store, wsDir: ws.dir, resource: name, output: ws.ctx.output });
   ws.ctx.output.info(
     `Created ${dest} for resource '${name}' from snapshot ${snapshot.hash.slice(0, 7)} ` +
       `(${listing.files.length} file(s))`,
