@@ -162,8 +162,8 @@ export function restoreOverview(plan: FolderRestorePlan): RestoreOverview {
   const present = (p: string) => now.files.has(p) || now.links.has(p);
   const debris = new Set(now.debris.map(([p]) => p));
   return {
-    overwritten: [...plan.write.map((f) => f.path), ...plan.links.map(([p]) => p)].filter(present),
-    removed: plan.remove.filter(([p, kind]) => kind === "file" && !debris.has(p)).map(([p]) => p),
+    overwritten: [...plan.write.map((f) => f.path), ...plan.links.map(([p]) => p)].filter(present).sort(),
+    removed: plan.remove.filter(([p, kind]) => kind === "file" && !debris.has(p)).map(([p]) => p).sort(),
   };
 }
 

@@ -32,14 +32,20 @@ import { formatBytes } from "../base/output.ts";
  * ```
  */
 export async function openObjectRemote(ws: Workspace): Promise<ObjectRemote | undefined> {
-  const location = ws.getParam("object_store.remote");
-  if (typeof location !== "string" || location === "") return undefined;
+  const location = objectRemoteLocation(ws);
+  if (location === undefined) return undefined;
   const dir = ws.objectStoreDir();
   return await ObjectRemote.open(location, {
     ctx: ws.ctx,
     cacheDir: join(dir, "remote", sha1Hex(location).slice(0, 16)),
     tmpDir: join(dir, "tmp"),
   });
+}
+
+/** `object_store.remote`, or undefined when it is not set. */
+function objectRemoteLocation(ws: Workspace): string | undefined {
+  const location = ws.getParam("object_store.remote");
+  return typeof location === "string" && location !== "" ? location : undefined;
 }
 
 /** Snapshots, newest first. */
@@ -144,7 +150,8 @@ export async function fetchCurrentObjects(ws: Workspace, names: readonly string[
 
 /**
  * Before a restore: fetch from the object remote the listings `hashes`
- * and their files when any is missing locally (no remote access otherwise).
+ * and their files when any is missing locally (no remote access otherwise;
+ * a corrupted listing found here is set aside and fetched again).
  *
  * @example
  * ```ts
@@ -152,6 +159,8 @@ export async function fetchCurrentObjects(ws: Workspace, names: readonly string[
  * ```
  */
 export async function fetchObjectsForRestore(ws: Workspace, hashes: readonly string[]): Promise<void> {
+  // Without a remote the restore's own checks say what is missing or corrupted.
+  if (objectRemoteLocation(ws) === undefined) return;
   const store = new ObjectStore(ws.objectStoreDir());
   const complete = (key: string) => tryReadListing(store, key)?.files.every((f) => store.has(f.sha1)) === true;
   if (hashes.every(complete)) return;

@@ -63,7 +63,10 @@ Deno.test("a flipped byte in an object: the restore stops before any change, nam
   const { store, data } = setup(sb.dir);
   const content = new TextEncoder().encode("snapshot content\n");
   const key = store.putBytes(content);
-  const listing = readListing(store, store.putBytes(`dws-file-listing 1\nF\t${key}\t644\t${content.length}\tnew.csv\n`))!;
+  const listing = readListing(
+    store,
+    store.putBytes(`dws-file-listing 1\nF\t${key}\t644\t${content.length}\tnew.csv\n`),
+  )!;
   Deno.chmodSync(store.path(key), 0o644);
   const flipped = content.slice();
   flipped[3] ^= 1;
