@@ -8,7 +8,7 @@
  * @module
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ConfigurationError, UserAbort } from "../core/base/errors.ts";
 import { sha1Hex } from "../core/base/hashing.ts";
 import type { JsonObject } from "../core/base/json_value.ts";
@@ -88,6 +88,8 @@ interface DataFolder {
   readonly entry: ResourceEntry;
   /** The folder; fails with the fix when it is missing here. */
   folder(): string;
+  /** The folder's path on this machine, whether it exists or not. */
+  readonly localPath: string | undefined;
   /** The workspace's object store. */
   store(): ObjectStore;
   /** Whether contents go to the object store (results only move into snapshot folders, never restored). */
@@ -98,6 +100,7 @@ function dataFolder(ws: WorkspaceHandle, entry: ResourceEntry, localPath: string
   return {
     ws,
     entry,
+    localPath,
     folder() {
       if (!localPath || !existsSync(localPath)) {
         throw new ConfigurationError(
@@ -173,11 +176,19 @@ async function takeFolderSnapshot(d: DataFolder, tree: HashTree): Promise<Snapsh
   return hashesOf(d, tree, restoreHash);
 }
 
+/** Listings read in this run (a restore's precheck and the restore read the same one). */
+const listingsRead = new WeakMap<DataFolder, Map<string, FileListing>>();
+
 /** The listing stored under `key` (checked); missing is an error saying how to fetch it. */
 function listingOf(d: DataFolder, key: string): FileListing {
   const store = d.store();
-  const listing = readListing(store, key);
-  if (listing) return listing;
+  const read = listingsRead.get(d) ?? new Map<string, FileListing>();
+  listingsRead.set(d, read);
+  const listing = read.get(key) ?? readListing(store, key);
+  if (listing) {
+    read.set(key, listing);
+    return listing;
+  }
   throw new ConfigurationError(
     `Resource '${d.entry.name}': the snapshot's file listing ${key.slice(0, 8)} is not in the object store ` +
       `(${store.dir}); run 'dws pull' to fetch it`,
@@ -213,10 +224,16 @@ async function confirmOverwrite(d: DataFolder, overview: RestoreOverview): Promi
   if (!ok) throw new UserAbort();
 }
 
+/** The folder to restore into: a deleted folder is made again when the folder holding it is there. */
+function restoreRoot(d: DataFolder): string {
+  const path = d.localPath;
+  return path && !existsSync(path) && existsSync(dirname(path)) ? path : d.folder();
+}
+
 /** Make the folder equal to the listing `key`, keeping what it overwrites or removes for `dws restore --undo`. */
 async function restoreFolder(d: DataFolder, key: string): Promise<void> {
   const { ctx } = d.ws;
-  const root = d.folder();
+  const root = restoreRoot(d);
   const name = d.entry.name;
   const r = await restoreFolderTo(root, listingOf(d, key), {
     store: d.store(),

@@ -291,9 +291,9 @@ async function stage(plan: FolderRestorePlan, changes: FolderChanges, options: R
     mode: f.mode,
   }));
   const problems = await copyObjectsOut(jobs, {
-    onDone(n, b) {
-      files += n;
-      bytes += b;
+    onDone(job) {
+      files++;
+      bytes += job.size;
       show?.(() =>
         `Restoring ${options.resource}: ${files}/${jobs.length} files, ${formatBytes(bytes)}/${formatBytes(totalBytes)}`
       );

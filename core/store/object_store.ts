@@ -24,8 +24,6 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import process from "node:process";
-import { createHash } from "node:crypto";
-import * as fs from "node:fs";
 import { writeFileAtomic } from "../base/atomic_write.ts";
 import { ConfigurationError } from "../base/errors.ts";
 import { sha1Hex } from "../base/hashing.ts";
@@ -170,10 +168,9 @@ export class ObjectStore {
    * SHA-1 as it is copied (one read); a mismatch is a {@link CorruptObjectError}
    * and `dest` is not written. Callers write to a temporary name and move it.
    */
-  copyOut(key: string, dest: string, mode: number): void {
+  async copyOut(key: string, dest: string, mode: number): Promise<void> {
     const src = this.path(key);
-    const job = { src, dest, key, size: statSync(src).size, mode, chmod: true };
-    const outcome = copyVerified(fs, createHash, new Uint8Array(1 << 20), job);
+    const outcome = await copyVerified({ src, dest, key, size: statSync(src).size, mode });
     if (outcome === "corrupt") this.refuseCorrupt([key], CORRUPT_OBJECT_FIX);
   }
 
