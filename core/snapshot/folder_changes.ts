@@ -1,10 +1,13 @@
 /**
  * The changes a restore makes to a data folder once every new file is
- * staged (copied out and verified) in a staging folder inside it: removals,
- * staged files moved into place, modes, links and empty folders. Applying
- * is idempotent, so an interrupted restore is finished by applying the same
- * changes again (see restore_journal.ts), and it never writes through a
- * link: each folder on the way to a path must be a real folder (lstat).
+ * copied out and verified: new files where nothing was are written in
+ * place, the others into a staging folder inside the data folder. Then:
+ * removals, staged files moved into place, modes, links and empty folders.
+ * Applying is idempotent, so an interrupted restore is finished by applying
+ * the same changes again (see restore_journal.ts); a restore stopped before
+ * applying is undone by removing what staging wrote. Nothing is ever
+ * written through a link: each folder on the way must be a real folder
+ * (lstat).
  *
  * @module
  */
@@ -14,6 +17,7 @@ import {
   lstatSync,
   mkdirSync,
   renameSync,
+  rmdirSync,
   rmSync,
   type Stats,
   symlinkSync,
@@ -27,8 +31,12 @@ import { faultPoint } from "../base/fault.ts";
 export interface FolderChanges {
   /** The data folder. */
   root: string;
-  /** The staging folder inside it holding the new files, named by their index in `place`. */
+  /** The staging folder inside it holding new files that replace something, named by their index in `place`. */
   staging: string;
+  /** New files written in place while staging (nothing was at their path). */
+  direct: string[];
+  /** Folders made for them, parents first. */
+  newDirs: string[];
   /** Paths to remove, deepest first: `dir` for folders (removed with all they hold), `file` otherwise. */
   remove: [path: string, kind: "dir" | "file"][];
   /** Staged files to move into place (the staged file `String(i)` goes to `place[i]`). */
@@ -49,11 +57,20 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
-/** Makes folders below a root, checking that none on the way is a link or a file; each folder checked once. */
-class RealFolders {
+/**
+ * Makes folders below a root, checking that none on the way is a link or a
+ * file; each folder checked once.
+ *
+ * @example
+ * ```ts
+ * new RealFolders("/data").ensure("a/b"); // throws if /data/a is a link
+ * ```
+ */
+export class RealFolders {
   readonly #root: string;
   readonly #known = new Set<string>([""]);
 
+  /** Folders below `root`. */
   constructor(root: string) {
     this.#root = root;
   }
@@ -137,5 +154,25 @@ export function applyFolderChanges(changes: FolderChanges): void {
     symlinkSync(target, full);
   }
   for (const d of changes.emptyDirs) folders.ensure(d);
+  rmSync(changes.staging, { recursive: true, force: true });
+}
+
+/**
+ * Take back what staging wrote (a restore stopped before applying): the
+ * files written in place, the folders made for them (when empty) and the
+ * staging folder. The data folder is as it was.
+ *
+ * @example
+ * ```ts
+ * undoStaging(changes);
+ * ```
+ */
+export function undoStaging(changes: FolderChanges): void {
+  for (const rel of changes.direct) rmSync(join(changes.root, rel), { force: true });
+  for (const rel of [...changes.newDirs].reverse()) {
+    try {
+      rmdirSync(join(changes.root, rel));
+    } catch { /* not made, or not empty: left alone */ }
+  }
   rmSync(changes.staging, { recursive: true, force: true });
 }

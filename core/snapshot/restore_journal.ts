@@ -2,8 +2,9 @@
  * The restore journal: while a restore changes a data folder it keeps its
  * plan in the git directory. The next command that takes the workspace lock
  * finds a journal left by a killed restore and finishes it (the new files
- * were all staged and verified before anything changed) or, when it died
- * while still staging, removes the staged files: the folder is as it was.
+ * were all copied out and verified before anything changed) or, when it
+ * died while still copying, takes back what it wrote: the folder is as it
+ * was.
  *
  * @module
  */
@@ -12,7 +13,7 @@ import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../base/atomic_write.ts";
 import type { Output } from "../base/output.ts";
 import { gitDirOf } from "../git/git.ts";
-import { applyFolderChanges, type FolderChanges } from "./folder_changes.ts";
+import { applyFolderChanges, type FolderChanges, undoStaging } from "./folder_changes.ts";
 
 /** What an in-progress restore of one folder records. */
 export interface RestoreJournal {
@@ -50,7 +51,8 @@ export function endRestoreJournal(wsDir: string): void {
 function readJournal(path: string): RestoreJournal | undefined {
   try {
     const j = JSON.parse(readFileSync(path, "utf8"));
-    return typeof j?.changes?.root === "string" && typeof j?.changes?.staging === "string" ? j : undefined;
+    const c = j?.changes;
+    return typeof c?.root === "string" && typeof c.staging === "string" && Array.isArray(c.direct) ? j : undefined;
   } catch {
     return undefined;
   }
@@ -81,7 +83,7 @@ export function recoverInterruptedRestore(wsDir: string, output: Output): boolea
         `'dws restore --undo' brings back the state before it.`,
     );
   } else {
-    rmSync(changes.staging, { recursive: true, force: true });
+    undoStaging(changes);
     output.warn(
       `An interrupted restore of '${journal.resource}' had not changed ${changes.root} yet; ` +
         `its temporary files were removed and the folder is as it was.`,

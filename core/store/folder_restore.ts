@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, type Stats } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { ConfigurationError } from "../base/errors.ts";
@@ -25,9 +25,9 @@ import {
   RESTORE_TEMP_PREFIX,
   serializeFileListing,
 } from "../models/file_listing.ts";
-import { applyFolderChanges, type FolderChanges } from "../snapshot/folder_changes.ts";
+import { applyFolderChanges, type FolderChanges, RealFolders, undoStaging } from "../snapshot/folder_changes.ts";
 import { endRestoreJournal, writeRestoreJournal } from "../snapshot/restore_journal.ts";
-import { copyObjectsOut } from "./copy_out.ts";
+import { type CopyJob, copyObjectsOut } from "./copy_out.ts";
 import { CORRUPT_OBJECT_FIX, type ObjectStore } from "./object_store.ts";
 
 /** The folder as a restore finds it. */
@@ -60,6 +60,8 @@ export interface FolderRestorePlan {
   now: FolderNow;
   /** Content SHA-1 of the files of `now` that were hashed or found in the stat cache. */
   known: Map<string, string>;
+  /** The files of `now` whose content was read to find its SHA-1 (not in the stat cache). */
+  hashed: string[];
 }
 
 function walkNow(root: string): FolderNow {
@@ -122,6 +124,7 @@ export function planFolderRestore(
 ): FolderRestorePlan {
   const now = walkNow(root);
   const known = new Map<string, string>();
+  const hashed: string[] = [];
   const write: ListedFile[] = [];
   const chmod: ListedFile[] = [];
   for (const f of listing.files) {
@@ -130,7 +133,11 @@ export function planFolderRestore(
       write.push(f);
       continue;
     }
-    const sha = options.cache?.lookup(f.path, st) ?? hashFileSync(join(root, f.path));
+    let sha = options.cache?.lookup(f.path, st);
+    if (sha === undefined) {
+      sha = hashFileSync(join(root, f.path));
+      hashed.push(f.path);
+    }
     known.set(f.path, sha);
     if (sha !== f.sha1) write.push(f);
     else if ((st.mode & 0o7777) !== f.mode) chmod.push(f);
@@ -138,7 +145,7 @@ export function planFolderRestore(
   const links = listing.links.filter(([p, target]) => now.links.get(p) !== target);
   const dirs = new Set(now.dirs);
   const emptyDirs = listing.emptyDirs.filter((d) => !dirs.has(d));
-  return { write, chmod, remove: removals(now, listing), links, emptyDirs, now, known };
+  return { write, chmod, remove: removals(now, listing), links, emptyDirs, now, known, hashed };
 }
 
 /** The present content a restore overwrites or removes (dws's own temporaries aside). */
@@ -262,34 +269,75 @@ export interface FolderRestoreResult {
 
 let stagingCounter = 0;
 
+/** The ancestors of `path`, parents first (`a`, `a/b` for `a/b/c`). */
+function ancestors(path: string): string[] {
+  const out: string[] = [];
+  for (let i = path.indexOf("/"); i >= 0; i = path.indexOf("/", i + 1)) out.push(path.slice(0, i));
+  return out;
+}
+
+/**
+ * The changes of `plan`. A new file goes straight to its place when nothing
+ * is there and no file or link stands on the way (every folder above it is
+ * a folder now or will be made); otherwise it is staged and moved later.
+ */
 function changesOf(plan: FolderRestorePlan, root: string): FolderChanges {
+  const { now } = plan;
+  const dirs = new Set(now.dirs);
+  const blocked = (p: string) => now.files.has(p) || now.links.has(p);
+  const direct: string[] = [];
+  const place: string[] = [];
+  const newDirs = new Set<string>();
+  for (const { path } of plan.write) {
+    const above = ancestors(path);
+    if (blocked(path) || dirs.has(path) || above.some(blocked)) place.push(path);
+    else {
+      direct.push(path);
+      for (const d of above) if (!dirs.has(d)) newDirs.add(d);
+    }
+  }
   return {
     root,
     staging: join(root, `${RESTORE_TEMP_PREFIX}${process.pid}-${stagingCounter++}`),
+    direct,
+    newDirs: [...newDirs].sort((a, b) => a.split("/").length - b.split("/").length),
     remove: plan.remove,
-    place: plan.write.map((f) => f.path),
+    place,
     chmod: plan.chmod.map((f) => [f.path, f.mode]),
     links: plan.links,
     emptyDirs: plan.emptyDirs,
   };
 }
 
-/** Copy every new file out into the staging folder, checking SHA-1s; a bad object stops here, nothing changed. */
+/** The copy jobs of `changes`: direct files to their place (folders made first), the others to the staging folder. */
+function copyJobs(listing: Map<string, ListedFile>, changes: FolderChanges, store: ObjectStore): CopyJob[] {
+  // Folders made once each; every folder on the way checked (lstat) once, never a link.
+  const folders = new RealFolders(changes.root);
+  for (const d of changes.newDirs) folders.ensure(d);
+  for (const p of changes.direct) folders.ensureParent(p);
+  if (changes.place.length) mkdirSync(changes.staging, { recursive: true });
+  const job = (path: string, dest: string) => {
+    const f = listing.get(path)!;
+    return { src: store.path(f.sha1), dest, key: f.sha1, size: f.size, mode: f.mode };
+  };
+  return [
+    ...changes.direct.map((p) => job(p, join(changes.root, p))),
+    ...changes.place.map((p, i) => job(p, join(changes.staging, String(i)))),
+  ];
+}
+
+/**
+ * Copy every new file out, checking SHA-1s; a bad or missing object stops
+ * here and what was written is taken back: nothing changed.
+ */
 async function stage(plan: FolderRestorePlan, changes: FolderChanges, options: RestoreFolderOptions): Promise<void> {
   if (!plan.write.length) return;
   const { store } = options;
-  mkdirSync(changes.staging, { recursive: true });
   const show = options.output ? throttledProgress(options.output) : undefined;
   const totalBytes = plan.write.reduce((n, f) => n + f.size, 0);
   let files = 0;
   let bytes = 0;
-  const jobs = plan.write.map((f, i) => ({
-    src: store.path(f.sha1),
-    dest: join(changes.staging, String(i)),
-    key: f.sha1,
-    size: f.size,
-    mode: f.mode,
-  }));
+  const jobs = copyJobs(new Map(plan.write.map((f) => [f.path, f])), changes, store);
   const problems = await copyObjectsOut(jobs, {
     onDone(job) {
       files++;
@@ -301,13 +349,28 @@ async function stage(plan: FolderRestorePlan, changes: FolderChanges, options: R
   });
   options.output?.progress(undefined);
   if (!problems.corrupt.length && !problems.missing.length) return;
-  rmSync(changes.staging, { recursive: true, force: true });
+  undoStaging(changes);
   endRestoreJournal(options.wsDir);
   if (problems.corrupt.length) store.refuseCorrupt([...new Set(problems.corrupt)], CORRUPT_OBJECT_FIX);
   throw new ConfigurationError(
     `${new Set(problems.missing).size} object(s) of the snapshot of '${options.resource}' are not in the object ` +
       `store (${store.dir}); nothing was changed; run 'dws pull' to fetch them`,
   );
+}
+
+/**
+ * Teach the stat cache every file the folder now has (written, re-moded or
+ * hashed by this restore): the next snapshot or restore reads none of them
+ * again. `startedAt` is when the folder was first looked at.
+ */
+function updateCache(root: string, plan: FolderRestorePlan, cache: StatCache, startedAt: number): void {
+  const now = Date.now();
+  const touched = [...plan.write, ...plan.chmod];
+  for (const f of touched) cache.store(f.path, lstatSync(join(root, f.path)), f.sha1, now);
+  const unchanged = new Set(plan.hashed);
+  for (const f of touched) unchanged.delete(f.path);
+  for (const p of unchanged) cache.store(p, plan.now.files.get(p)!, plan.known.get(p)!, startedAt);
+  cache.save();
 }
 
 /**
@@ -324,11 +387,13 @@ export async function restoreFolderTo(
   listing: FileListing,
   options: RestoreFolderOptions,
 ): Promise<FolderRestoreResult> {
+  const startedAt = Date.now();
   const plan = planFolderRestore(root, listing, { cache: options.cache });
   const overview = restoreOverview(plan);
   const result = { written: plan.write.length, overview, chmod: plan.chmod.length, changed: false };
   const changes = changesOf(plan, root);
   if (!plan.write.length && !plan.remove.length && !plan.chmod.length && !plan.links.length && !plan.emptyDirs.length) {
+    if (options.cache) updateCache(root, plan, options.cache, startedAt);
     return result;
   }
   if (overview.overwritten.length || overview.removed.length) await options.confirm?.(overview);
@@ -341,5 +406,6 @@ export async function restoreFolderTo(
   writeRestoreJournal(options.wsDir, { resource: options.resource, phase: "applying", changes });
   applyFolderChanges(changes);
   endRestoreJournal(options.wsDir);
+  if (options.cache) updateCache(root, plan, options.cache, startedAt);
   return { ...result, changed: true };
 }

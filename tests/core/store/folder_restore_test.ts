@@ -104,7 +104,17 @@ Deno.test("a link in the folder is replaced, never written through; applying cha
   writeFileSync(join(staging, "0"), "x");
   const other = join(data, "other");
   symlinkSync(outside, other);
-  const changes = { root: data, staging, remove: [], place: ["other/y"], chmod: [], links: [], emptyDirs: [] };
+  const changes = {
+    root: data,
+    staging,
+    direct: [],
+    newDirs: [],
+    remove: [],
+    place: ["other/y"],
+    chmod: [],
+    links: [],
+    emptyDirs: [],
+  };
   assert.throws(() => applyFolderChanges(changes), /it is a link, not a folder; nothing is written through it/);
   assert.deepEqual(folderState(outside), {});
 });
