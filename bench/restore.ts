@@ -1,6 +1,7 @@
 /**
  * Restore speed of a data folder next to `cp -r` of the same folder
- * (default 20,000 files x 100 KB = 2 GB): the whole folder deleted and
+ * (default 20,000 files x 100 KB = 2 GB) and DVC's checkout of it (when
+ * `dvc` is on the PATH or in `DVC`): the whole folder deleted and
  * restored, an unchanged folder (every file skipped through the stat
  * cache), and 1% of the files edited (kept for `dws restore --undo`, then
  * restored). Prints median times, GB/s and the machine's load.
@@ -58,6 +59,27 @@ function measureRestore(ws: string, data: string, block: Uint8Array): Record<str
   return out;
 }
 
+/** `dvc checkout` of the deleted folder (DVC's cache holds it), or undefined without DVC. */
+function measureDvc(data: string): number[] | undefined {
+  const dvc = Deno.env.get("DVC") ?? "dvc";
+  try {
+    timed([dvc, "--version"], base);
+  } catch {
+    return undefined;
+  }
+  const repo = join(base, "dvc");
+  mkdirSync(repo);
+  timed(["cp", "-r", data, join(repo, "data")], base);
+  for (const argv of [["git", "init", "-q"], [dvc, "init", "-q"], [dvc, "add", "-q", "data"]]) timed(argv, repo);
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    rmSync(join(repo, "data"), { recursive: true, force: true });
+    out.push(timed([dvc, "checkout", "-q"], repo));
+  }
+  rmSync(repo, { recursive: true, force: true });
+  return out;
+}
+
 const data = join(base, "data");
 const ws = join(base, "ws");
 mkdirSync(ws);
@@ -72,6 +94,7 @@ dws(["init", "--hostname", "bench"], ws);
 dws(["add", "local-files", "--role", "source-data", data], ws);
 dws(["snapshot", "S1"], ws);
 const m = measureRestore(ws, data, block);
+const dvcCheckout = measureDvc(data);
 const row = (name: string, xs: number[], gb?: number) =>
   console.log(
     `  ${name.padEnd(36)} ${median(xs).toFixed(3).padStart(7)} s  ${
@@ -85,5 +108,9 @@ row("cp -r of the folder", m.cp, totalGB);
 row("dws restore of the deleted folder", m.deleted, totalGB);
 row("dws restore, nothing changed", m.unchanged);
 row("dws restore, 1% of files edited", m.edited);
+if (dvcCheckout) row("dvc checkout of the deleted folder", dvcCheckout, totalGB);
 console.log(`  restore / cp -r: ${(median(m.deleted) / median(m.cp)).toFixed(2)}x (target <= 1.0x)`);
+if (dvcCheckout) {
+  console.log(`  restore / dvc checkout: ${(median(m.deleted) / median(dvcCheckout)).toFixed(2)}x (target <= 0.5x)`);
+}
 rmSync(base, { recursive: true, force: true });

@@ -92,3 +92,14 @@ Deno.test("gc keeps what --undo needs; --undo usage errors; nothing to undo", as
   await dwsOk(sb, ["--batch", "restore", "--undo"], { cwd: ws });
   assert.deepEqual(folderState(data), work);
 });
+
+Deno.test("a deleted data folder is restored whole; the next restore of the same snapshot reads and writes nothing", async () => {
+  using sb = sandbox();
+  const { ws, data, s1 } = await workAfterSnapshot(sb);
+  rmSync(data, { recursive: true });
+  const r = await dwsOk(sb, ["--batch", "restore", "S1"], { cwd: ws });
+  assert.match(r.stdout, /^Restored data: 3 file\(s\) written, 0 removed, 0 mode\(s\) fixed$/m);
+  assert.deepEqual(folderState(data), s1);
+  const again = await dwsOk(sb, ["--batch", "restore", "S1"], { cwd: ws });
+  assert.match(again.stdout, /^Restored data: 0 file\(s\) written, 0 removed, 0 mode\(s\) fixed$/m);
+});
