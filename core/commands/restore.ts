@@ -210,3 +210,16 @@ export async function undoLastRestore(ws: Workspace): Promise<number> {
   );
   return targets.length;
 }
+
+/**
+ * Undo the last restore of data folders (see {@link undoLastRestore});
+ * returns how many folders were brought back.
+ *
+ * @example
+ * ```ts
+ * await undoRestore({ workspaceDir: "/ws" });
+ * ```
+ */
+export function undoRestore(options: ApiOptions = {}): Promise<number> {
+  return withApiWorkspace(options, "undoRestore()", (ws) => undoLastRestore(ws));
+}

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, type Stats } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, type Stats, statSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { ConfigurationError } from "../base/errors.ts";
@@ -80,8 +80,9 @@ function walkNow(root: string): FolderNow {
       } else now.files.set(r, lstatSync(full));
     }
   };
+  // The folder itself may be a link (the user's choice of where data lives): followed; links inside never are.
   try {
-    if (lstatSync(root).isDirectory()) go(root, "");
+    if (statSync(root).isDirectory()) go(root, "");
   } catch { /* a folder that does not exist yet is empty */ }
   return now;
 }

@@ -136,3 +136,17 @@ Deno.test("restore keeps every file it overwrites or removes; restoring the kept
   assert.deepEqual(folderState(data), before);
   assert.equal(sha1Hex(readFileSync(join(data, "a.csv"))), sha1Hex("a edited, longer\n"));
 });
+
+Deno.test("a data folder that is itself a link is restored through it (links inside never are followed)", async () => {
+  using sb = sandbox();
+  const { store, data } = setup(sb.dir);
+  const viaLink = join(sb.dir, "data-link");
+  symlinkSync(data, viaLink);
+  const a = store.putBytes("a v1\n");
+  const listing = readListing(store, store.putBytes(`dws-file-listing 1\nF\t${a}\t644\t5\ta.csv\n`))!;
+  writeFileSync(join(data, "a.csv"), "a v2\n");
+  const r = await restoreFolderTo(viaLink, listing, { store, wsDir: sb.dir, resource: "data" });
+  assert.deepEqual(r.overview, { overwritten: ["a.csv"], removed: ["mine.csv"] });
+  assert.deepEqual(Object.keys(folderState(data)), ["a.csv"]);
+  assert.equal(readFileSync(join(data, "a.csv"), "utf8"), "a v1\n");
+});
