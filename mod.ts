@@ -90,7 +90,13 @@ export {
   takeSnapshot,
   validateTag,
 } from "./core/commands/snapshot.ts";
-export { restore, type RestoreOptions, restoreWorkspace } from "./core/commands/restore.ts";
+export {
+  restore,
+  type RestoreOptions,
+  restoreWorkspace,
+  undoLastRestore,
+  undoRestore,
+} from "./core/commands/restore.ts";
 export {
   deleteSnapshot,
   type DeleteSnapshotOptions,

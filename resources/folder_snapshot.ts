@@ -8,19 +8,19 @@
  * @module
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ConfigurationError, UserAbort } from "../core/base/errors.ts";
 import { sha1Hex } from "../core/base/hashing.ts";
 import type { JsonObject } from "../core/base/json_value.ts";
 import { gitDirOf } from "../core/git/git.ts";
 import { computeHashTree, type HashTree, writeHashTreeFiles } from "../core/hash/folder_hash.ts";
-import { type DamagedObject, PROTECTED_MODE } from "../core/hash/folder_read.ts";
-import { lstatFile } from "../core/hash/file_stat.ts";
+import { type DamagedObject } from "../core/hash/folder_read.ts";
 import { StatCache } from "../core/hash/stat_cache.ts";
-import { type FileListing, type ListedFile, serializeFileListing } from "../core/models/file_listing.ts";
+import { type FileListing, serializeFileListing } from "../core/models/file_listing.ts";
 import type { ResourceEntry } from "../core/models/resources_file.ts";
-import { applyFolderRestore, planFolderRestore } from "../core/store/folder_restore.ts";
+import { overviewText, restoreFolderTo, type RestoreOverview } from "../core/store/folder_restore.ts";
 import { readListing } from "../core/store/listing.ts";
+import { recordUndo } from "../core/store/restore_undo.ts";
 import { ObjectStore } from "../core/store/object_store.ts";
 import { openWorkspaceStore } from "../core/store/store_users.ts";
 import { keyUses, snapshotNames } from "../core/store/store_check.ts";
@@ -95,6 +95,8 @@ interface DataFolder {
   readonly entry: ResourceEntry;
   /** The folder; fails with the fix when it is missing here. */
   folder(): string;
+  /** The folder's path on this machine, whether it exists or not. */
+  readonly localPath: string | undefined;
   /** The workspace's object store. */
   store(): ObjectStore;
   /** Whether contents go to the object store (results only move into snapshot folders, never restored). */
@@ -105,6 +107,7 @@ function dataFolder(ws: WorkspaceHandle, entry: ResourceEntry, localPath: string
   return {
     ws,
     entry,
+    localPath,
     folder() {
       if (!localPath || !existsSync(localPath)) {
         throw new ConfigurationError(
@@ -196,11 +199,19 @@ function takeFolderSnapshot(d: DataFolder, tree: HashTree): SnapshotHashes {
   return hashesOf(d, tree, restoreHash);
 }
 
-/** The listing stored under `key`; missing is an error saying how to fetch it. */
+/** Listings read in this run (a restore's precheck and the restore read the same one). */
+const listingsRead = new WeakMap<DataFolder, Map<string, FileListing>>();
+
+/** The listing stored under `key` (checked); missing is an error saying how to fetch it. */
 function listingOf(d: DataFolder, key: string): FileListing {
   const store = d.store();
-  const listing = readListing(store, key);
-  if (listing) return listing;
+  const read = listingsRead.get(d) ?? new Map<string, FileListing>();
+  listingsRead.set(d, read);
+  const listing = read.get(key) ?? readListing(store, key);
+  if (listing) {
+    read.set(key, listing);
+    return listing;
+  }
   throw new ConfigurationError(
     `Resource '${d.entry.name}': the snapshot's file listing ${key.slice(0, 8)} is not in the object store ` +
       `(${store.dir}); run 'dws pull' to fetch it`,
@@ -218,41 +229,48 @@ function checkRestorable(d: DataFolder, key: string): void {
   }
 }
 
-/** Make the folder equal to the listing `key`, asking before files added since the snapshot go. */
-async function restoreFolder(d: DataFolder, key: string): Promise<void> {
+/**
+ * Ask before present files are overwritten or removed (they are kept, so
+ * the question's default is yes, and batch mode goes on, saying so).
+ */
+async function confirmOverwrite(d: DataFolder, overview: RestoreOverview): Promise<void> {
   const { ctx } = d.ws;
-  const root = d.folder();
-  const cache = StatCache.load(statCachePath(d.ws.dir, d.entry.name));
-  const plan = planFolderRestore(root, listingOf(d, key), { cache });
-  const extra = plan.remove.length;
-  if (extra && !ctx.batch) {
-    const ok = await ctx.prompter.confirm(
-      `Restoring '${d.entry.name}' removes ${extra} file(s) or folder(s) added since the snapshot. Continue?`,
-      false,
-    );
-    if (!ok) throw new UserAbort();
+  const what = `Restoring '${d.entry.name}' ${overviewText(overview)}`;
+  if (ctx.batch) {
+    ctx.output.info(`${what}; they are kept: 'dws restore --undo' brings them back.`);
+    return;
   }
-  const link = d.ws.objectStoreLink() === "hardlink";
-  applyFolderRestore(root, plan, d.store(), { link });
-  if (link) rememberLinked(root, plan.write, cache);
-  ctx.output.info(
-    `Restored ${d.entry.name}: ${plan.write.length} file(s) written, ${extra} removed, ` +
-      `${plan.chmod.length} mode(s) fixed`,
+  const ok = await ctx.prompter.confirm(
+    `${what}; they are kept and 'dws restore --undo' brings them back. Continue?`,
+    true,
   );
+  if (!ok) throw new UserAbort();
 }
 
-/**
- * Put the files just restored by hard link in the stat cache: the next
- * snapshot then need not read them, and notices when one is edited in place.
- */
-function rememberLinked(root: string, written: readonly ListedFile[], cache: StatCache): void {
-  const now = Date.now();
-  for (const f of written) {
-    if (f.mode !== PROTECTED_MODE) continue;
-    const st = lstatFile(join(root, f.path));
-    if (st.nlink > 1) cache.store(f.path, st, f.sha1, now);
-  }
-  cache.save();
+/** The folder to restore into: a deleted folder is made again when the folder holding it is there. */
+function restoreRoot(d: DataFolder): string {
+  const path = d.localPath;
+  return path && !existsSync(path) && existsSync(dirname(path)) ? path : d.folder();
+}
+
+/** Make the folder equal to the listing `key`, keeping what it overwrites or removes for `dws restore --undo`. */
+async function restoreFolder(d: DataFolder, key: string): Promise<void> {
+  const { ctx } = d.ws;
+  const root = restoreRoot(d);
+  const name = d.entry.name;
+  const r = await restoreFolderTo(root, listingOf(d, key), {
+    store: d.store(),
+    wsDir: d.ws.dir,
+    resource: name,
+    cache: StatCache.load(statCachePath(d.ws.dir, name)),
+    output: ctx.output,
+    confirm: (overview) => confirmOverwrite(d, overview),
+    kept: (before) => recordUndo(ctx, d.ws.dir, { name, root, before, after: key }),
+    link: d.ws.objectStoreLink() === "hardlink",
+  });
+  ctx.output.info(
+    `Restored ${name}: ${r.written} file(s) written, ${r.overview.removed.length} removed, ${r.chmod} mode(s) fixed`,
+  );
 }
 
 /**

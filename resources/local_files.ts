@@ -63,7 +63,7 @@ export async function locateLocalFiles(ws: WorkspaceHandle, entry: ResourceEntry
   if (global && existsSync(global)) return null;
   const fromSnapshot = newestStoredListing(ws, entry.name) !== undefined;
   if (fromSnapshot && ws.ctx.batch && global) {
-    createFolderFromSnapshot(ws, entry.name, global);
+    await createFolderFromSnapshot(ws, entry.name, global);
     return null;
   }
   if (fromSnapshot && !ws.ctx.batch) {
@@ -73,7 +73,7 @@ export async function locateLocalFiles(ws: WorkspaceHandle, entry: ResourceEntry
       global || undefined,
     );
     const path = resolve(answer || global);
-    if (!existsSync(path)) createFolderFromSnapshot(ws, entry.name, path);
+    if (!existsSync(path)) await createFolderFromSnapshot(ws, entry.name, path);
     else if (!statSync(path).isDirectory()) throw new ConfigurationError(`${path} is not a directory`);
     return path === global ? null : path;
   }

@@ -275,7 +275,7 @@ async function cloneRcloneResource(ws: WorkspaceHandle, entry: ResourceEntry): P
   if (!path) throw new ConfigurationError(`Resource '${entry.name}' has no global_local_path in resources.json`);
   await checkRemoteIfNeeded(ws, entry, path);
   // This machine is the authority (master=local) but has no copy: the newest snapshot's data, when here.
-  if (masterOf(entry) === "local" && !existsSync(path)) createFolderFromSnapshot(ws, entry.name, path);
+  if (masterOf(entry) === "local" && !existsSync(path)) await createFolderFromSnapshot(ws, entry.name, path);
   await initialCopy(ws, entry, path);
   return { local_path: path === global ? null : path };
 }

@@ -8,6 +8,7 @@ import { ConfigurationError } from "../base/errors.ts";
 import { referencedKeys } from "../store/listing.ts";
 import type { ObjectStore } from "../store/object_store.ts";
 import { openWorkspaceStore, storeUsers } from "../store/store_users.ts";
+import { keysKeptForUndo } from "../store/restore_undo.ts";
 import { readAllSnapshotMetadata } from "../snapshot/store.ts";
 import { acquireWorkspaceLock, type WorkspaceLock } from "../workspace/lock.ts";
 import { isWorkspaceDir, Workspace } from "../workspace/workspace.ts";
@@ -58,7 +59,8 @@ export async function collectGarbage(ws: Workspace, options: GcOptions = {}): Pr
 /** The objects this workspace's snapshots need, need only in older snapshots, and must keep. */
 function neededKeys(ws: Workspace, store: ObjectStore, options: GcOptions) {
   const snapshots = readAllSnapshotMetadata(ws.dir).sort((a, b) => (a.timestamp > b.timestamp ? -1 : 1));
-  const keep = new Set<string>();
+  // What `dws restore --undo` needs stays too.
+  const keep = keysKeptForUndo(store, ws.dir);
   const older = new Set<string>();
   snapshots.forEach((md, i) => {
     const target = options.keepLast === undefined || i < options.keepLast ? keep : older;

@@ -6,7 +6,9 @@
  */
 import { ConfigurationError, UsageError, UserAbort } from "../base/errors.ts";
 import { restoreLineage } from "../lineage/store.ts";
-import { fetchObjectsForRestore } from "../store/object_sync.ts";
+import { fetchObjectsForRestore, openObjectRemote } from "../store/object_sync.ts";
+import { CorruptObjectError } from "../store/object_store.ts";
+import { readUndoRecord, type UndoFolder } from "../store/restore_undo.ts";
 import { findSnapshot, readManifest } from "../snapshot/store.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import type { Resource } from "../workspace/resource.ts";
@@ -83,6 +85,26 @@ async function confirmRestore(ws: Workspace, md: SnapshotMetadata, toRestore: Re
   if (!ctx.batch && !(await ctx.prompter.confirm("Should I perform this restore?", true))) throw new UserAbort();
 }
 
+/**
+ * Restore one resource; objects found corrupted on the way (set aside, the
+ * folder unchanged) are fetched again from the object remote, when there is
+ * one, and the restore tried once more.
+ */
+async function restoreResource(ws: Workspace, r: Resource, hash: string): Promise<void> {
+  try {
+    return await r.snapshots!.restore(hash);
+  } catch (e) {
+    const remote = e instanceof CorruptObjectError ? await openObjectRemote(ws) : undefined;
+    if (!remote) throw e;
+    ws.ctx.output.warn(
+      `${(e as CorruptObjectError).keys.length} corrupted object(s) of '${r.name}' set aside ` +
+        `(first: ${(e as CorruptObjectError).keys[0]}); fetching them again from ${remote.location}`,
+    );
+  }
+  await fetchObjectsForRestore(ws, [hash]);
+  await r.snapshots!.restore(hash);
+}
+
 /** Fetch missing contents, check every resource can be restored, then restore them and their lineage. */
 async function applyRestore(ws: Workspace, md: SnapshotMetadata, toRestore: Resource[]): Promise<void> {
   const hashOf = (r: Resource) => md.restoreHashes[r.name]!;
@@ -92,7 +114,9 @@ async function applyRestore(ws: Workspace, md: SnapshotMetadata, toRestore: Reso
     if (!r.snapshots) throw new ConfigurationError(`Resource '${r.name}' cannot be restored`);
     await r.snapshots.restorePrecheck(hashOf(r));
   }
-  for (const r of toRestore) await r.snapshots!.restore(hashOf(r));
+  for (const r of toRestore) {
+    await (r.type.storesObjects ? restoreResource(ws, r, hashOf(r)) : r.snapshots!.restore(hashOf(r)));
+  }
   if (!restoreLineage(ws.dir, md.hash, toRestore.map((r) => r.name))) {
     ws.ctx.output.warn(`Snapshot ${md.hash.slice(0, 7)} has no recorded lineage; current lineage left as it is`);
   }
@@ -141,4 +165,61 @@ export function restore(
   options: ApiOptions & { only?: string[]; leave?: string[]; strict?: boolean } = {},
 ): Promise<number> {
   return withApiWorkspace(options, "restore()", (ws) => restoreWorkspace(ws, tagOrHash, options));
+}
+
+/** The resource of a folder in the undo record; it must still be there, at the same folder. */
+function undoTarget(ws: Workspace, folder: UndoFolder): Resource {
+  const r = ws.findResource(folder.name);
+  if (!r?.snapshots || r.type.storesObjects !== true) {
+    throw new ConfigurationError(
+      `Cannot undo the last restore: resource '${folder.name}' is no longer a data folder here`,
+    );
+  }
+  if (r.localPath !== folder.root) {
+    throw new ConfigurationError(
+      `Cannot undo the last restore: the folder of '${folder.name}' moved from ${folder.root} to ${r.localPath}`,
+    );
+  }
+  return r;
+}
+
+/**
+ * Bring the data folders the last restore changed back to their state
+ * before it (what it overwrote or removed was kept); returns how many. The
+ * undo is itself a restore: undoing again redoes.
+ *
+ * @example
+ * ```ts
+ * await undoLastRestore(ws);
+ * ```
+ */
+export async function undoLastRestore(ws: Workspace): Promise<number> {
+  const record = readUndoRecord(ws.dir);
+  if (!record?.folders.length) {
+    throw new ConfigurationError("There is no restore to undo: no restore has changed a data folder here yet");
+  }
+  const targets = record.folders.map((f) => [undoTarget(ws, f), f] as const);
+  const names = record.folders.map((f) => f.name).join(", ");
+  ws.ctx.output.info(`Undoing the restore of ${record.at}: ${names}`);
+  for (const [r, f] of targets) await r.snapshots!.restorePrecheck(f.before);
+  for (const [r, f] of targets) await r.snapshots!.restore(f.before);
+  ws.ctx.output.info(
+    `Undone: ${names} ${
+      targets.length > 1 ? "are" : "is"
+    } as before the restore; 'dws restore --undo' again redoes it.`,
+  );
+  return targets.length;
+}
+
+/**
+ * Undo the last restore of data folders (see {@link undoLastRestore});
+ * returns how many folders were brought back.
+ *
+ * @example
+ * ```ts
+ * await undoRestore({ workspaceDir: "/ws" });
+ * ```
+ */
+export function undoRestore(options: ApiOptions = {}): Promise<number> {
+  return withApiWorkspace(options, "undoRestore()", (ws) => undoLastRestore(ws));
 }

@@ -10,7 +10,7 @@
 import { chmodSync, existsSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha1Hex } from "../base/hashing.ts";
-import type { FileListing, ListedFile } from "../models/file_listing.ts";
+import { type FileListing, type ListedFile, RESTORE_TEMP_PREFIX } from "../models/file_listing.ts";
 import { type HashTreeEntry, hashTreeOf } from "../models/hash_tree.ts";
 import type { Output } from "../base/output.ts";
 import { type ContentSink, type DamagedObject, type FileJob, readFolderFiles } from "./folder_read.ts";
@@ -107,6 +107,8 @@ function walkFolder(root: string, options: HashTreeOptions): Walk {
     const dirents = listDir(dir);
     if (dirents.length === 0 && rel) listing?.emptyDirs.push(rel);
     for (const d of dirents) {
+      // A restore's staging folder (left by a killed one) is dws's, never the data's.
+      if (d.name.startsWith(RESTORE_TEMP_PREFIX)) continue;
       const full = join(dir, d.name);
       const r = rel ? `${rel}/${d.name}` : d.name;
       if (d.isSymlink) {

@@ -5,12 +5,15 @@
  *
  * @module
  */
+import { ConfigurationError } from "../base/errors.ts";
 import { type FileListing, parseFileListing } from "../models/file_listing.ts";
 import type { ObjectStore } from "./object_store.ts";
 
 /**
- * The listing stored under `key`; undefined when the store lacks it. A
- * stored object that is not a listing is a `ConfigurationError` naming it.
+ * The listing stored under `key`; undefined when the store lacks it. The
+ * bytes must hash to `key` (else a `CorruptObjectError`) and be a valid
+ * listing in UTF-8 (else a `ConfigurationError` naming the problem): a
+ * listing from someone else's object remote is checked before any use.
  *
  * @example
  * ```ts
@@ -19,7 +22,15 @@ import type { ObjectStore } from "./object_store.ts";
  */
 export function readListing(store: ObjectStore, key: string): FileListing | undefined {
   if (!store.has(key)) return undefined;
-  return parseFileListing(new TextDecoder().decode(store.read(key)), `object ${key}`);
+  const what = `File listing ${key}`;
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(store.read(key));
+  } catch (e) {
+    if (e instanceof TypeError) throw new ConfigurationError(`${what} is not valid UTF-8; nothing was changed`);
+    throw e;
+  }
+  return parseFileListing(text, what);
 }
 
 /** Like {@link readListing}, but undefined too when the object is not a listing (any restore hash may be given). */

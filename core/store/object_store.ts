@@ -30,10 +30,12 @@ import {
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { writeFileAtomic } from "../base/atomic_write.ts";
+import { ConfigurationError } from "../base/errors.ts";
 import { hashFileSync, sha1Hex } from "../base/hashing.ts";
 import { lstatFile } from "../hash/file_stat.ts";
 import type { ContentSink } from "../hash/folder_read.ts";
 import { readFiles } from "../hash/pool.ts";
+import { copyVerified } from "./copy_out.ts";
 
 /** How a file entered the store. */
 export type PutMethod = "present" | "copy";
@@ -76,6 +78,40 @@ function isStaleTmp(path: string, name: string, now: number): boolean {
   }
 }
 
+const KEY_RE = /^[0-9a-f]{40}$/;
+
+/**
+ * True if `key` can name an object: 40 lowercase hex digits (a key comes
+ * from metadata, and anything else could name a path outside the store).
+ *
+ * @example
+ * ```ts
+ * isObjectKey("da39a3ee5e6b4b0d3255bfef95601890afd80709"); // true
+ * isObjectKey("../../etc/passwd"); // false
+ * ```
+ */
+export function isObjectKey(key: string): boolean {
+  return KEY_RE.test(key);
+}
+
+/** Objects of the store whose content does not match their key; they were set aside in `<store>/bad/`. */
+export class CorruptObjectError extends ConfigurationError {
+  /** The keys of the bad objects. */
+  readonly keys: readonly string[];
+  /** Create the error for `keys` of the store in `dir`; `fix` says what to do. */
+  constructor(keys: readonly string[], dir: string, fix: string) {
+    super(
+      `Object ${keys[0]} in the object store (${dir}) is corrupted: its content does not match its SHA-1` +
+        `${keys.length > 1 ? ` (and ${keys.length - 1} more)` : ""}; moved to ${join(dir, "bad")}; ${fix}`,
+    );
+    this.keys = keys;
+  }
+}
+
+/** What to do about a corrupted object when no object remote can send it again. */
+export const CORRUPT_OBJECT_FIX =
+  "nothing was changed; run 'dws pull' to fetch it again from the object remote (object_store.remote)";
+
 /** A content-addressed store in a folder. */
 export class ObjectStore {
   /** The store's folder. */
@@ -94,8 +130,9 @@ export class ObjectStore {
     this.dir = dir;
   }
 
-  /** Where object `key` lives. */
+  /** Where object `key` lives; a key that is no SHA-1 is refused. */
   path(key: string): string {
+    if (!isObjectKey(key)) throw new ConfigurationError(`${JSON.stringify(key.slice(0, 60))} is not an object key`);
     return join(this.dir, key.slice(0, 2), key.slice(2));
   }
 
@@ -253,9 +290,11 @@ export class ObjectStore {
     return id;
   }
 
-  /** The bytes of object `key`. */
+  /** The bytes of object `key`, checked against the key (a mismatch is a {@link CorruptObjectError}). */
   read(key: string): Uint8Array {
-    return new Uint8Array(readFileSync(this.path(key)));
+    const bytes = new Uint8Array(readFileSync(this.path(key)));
+    if (sha1Hex(bytes) !== key) this.refuseCorrupt([key], CORRUPT_OBJECT_FIX);
+    return bytes;
   }
 
   /** True when object `key` is present and its content hashes to its key. */
@@ -291,14 +330,25 @@ export class ObjectStore {
     return dest;
   }
 
-  /** Write object `key` to `dest` (atomically) with `mode`. */
-  copyOut(key: string, dest: string, mode: number): void {
-    mkdirSync(dirname(dest), { recursive: true });
-    const tmp = join(dirname(dest), `.dws-restore-${process.pid}-${tmpCounter++}`);
+  /**
+   * Write object `key` to the new file `dest` with `mode`, checking its
+   * SHA-1 as it is copied (one read); a mismatch is a {@link CorruptObjectError}
+   * and `dest` is not written. Callers write to a temporary name and move it.
+   */
+  async copyOut(key: string, dest: string, mode: number): Promise<void> {
     const src = this.path(key);
-    copyFile(src, tmp, statSync(src).size);
-    chmodSync(tmp, mode);
-    renameSync(tmp, dest);
+    const outcome = await copyVerified({ src, dest, key, size: statSync(src).size, mode });
+    if (outcome === "corrupt") this.refuseCorrupt([key], CORRUPT_OBJECT_FIX);
+  }
+
+  /** Set the corrupted objects `keys` aside in `bad/` (a fetch can then bring them again) and fail. */
+  refuseCorrupt(keys: readonly string[], fix: string): never {
+    for (const key of keys) {
+      try {
+        this.setAside(key);
+      } catch { /* gone already */ }
+    }
+    throw new CorruptObjectError(keys, this.dir, fix);
   }
 
   /**
@@ -330,7 +380,7 @@ export class ObjectStore {
     if (!existsSync(this.dir)) return;
     for (const a of readdirSync(this.dir)) {
       if (a.length !== 2) continue;
-      for (const b of readdirSync(join(this.dir, a))) yield a + b;
+      for (const b of readdirSync(join(this.dir, a))) if (isObjectKey(a + b)) yield a + b;
     }
   }
 

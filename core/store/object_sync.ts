@@ -9,8 +9,8 @@
  */
 import { join } from "node:path";
 import { ConfigurationError } from "../base/errors.ts";
-import { applyFolderRestore, planFolderRestore } from "./folder_restore.ts";
-import { referencedKeys, tryReadListing } from "./listing.ts";
+import { restoreFolderTo } from "./folder_restore.ts";
+import { readListing, referencedKeys, tryReadListing } from "./listing.ts";
 import { sha1Hex } from "../base/hashing.ts";
 import type { FileListing } from "../models/file_listing.ts";
 import type { SnapshotMetadata } from "../models/snapshot_metadata.ts";
@@ -33,14 +33,20 @@ import { formatBytes } from "../base/output.ts";
  * ```
  */
 export async function openObjectRemote(ws: Workspace): Promise<ObjectRemote | undefined> {
-  const location = ws.getParam("object_store.remote");
-  if (typeof location !== "string" || location === "") return undefined;
+  const location = objectRemoteLocation(ws);
+  if (location === undefined) return undefined;
   const dir = ws.objectStoreDir();
   return await ObjectRemote.open(location, {
     ctx: ws.ctx,
     cacheDir: join(dir, "remote", sha1Hex(location).slice(0, 16)),
     tmpDir: join(dir, "tmp"),
   });
+}
+
+/** `object_store.remote`, or undefined when it is not set. */
+function objectRemoteLocation(ws: Workspace): string | undefined {
+  const location = ws.getParam("object_store.remote");
+  return typeof location === "string" && location !== "" ? location : undefined;
 }
 
 /** Snapshots, newest first. */
@@ -145,7 +151,8 @@ export async function fetchCurrentObjects(ws: Workspace, names: readonly string[
 
 /**
  * Before a restore: fetch from the object remote the listings `hashes`
- * and their files when any is missing locally (no remote access otherwise).
+ * and their files when any is missing locally (no remote access otherwise;
+ * a corrupted listing found here is set aside and fetched again).
  *
  * @example
  * ```ts
@@ -153,6 +160,8 @@ export async function fetchCurrentObjects(ws: Workspace, names: readonly string[
  * ```
  */
 export async function fetchObjectsForRestore(ws: Workspace, hashes: readonly string[]): Promise<void> {
+  // Without a remote the restore's own checks say what is missing or corrupted.
+  if (objectRemoteLocation(ws) === undefined) return;
   const store = openWorkspaceStore(ws);
   const complete = (key: string) => tryReadListing(store, key)?.files.every((f) => store.has(f.sha1)) === true;
   if (hashes.every(complete)) return;
@@ -164,7 +173,8 @@ export async function fetchObjectsForRestore(ws: Workspace, hashes: readonly str
 
 /**
  * The newest snapshot whose listing for resource `name` is in the local
- * object store, with that listing.
+ * object store, with that listing (checked: a listing that is not valid is
+ * an error, never skipped for an older one).
  */
 export function newestStoredListing(
   ws: WorkspaceHandle,
@@ -173,7 +183,7 @@ export function newestStoredListing(
   const store = openWorkspaceStore(ws);
   for (const md of snapshotsNewestFirst(ws.dir)) {
     const h = md.restoreHashes[name];
-    const listing = h ? tryReadListing(store, h) : undefined;
+    const listing = h ? readListing(store, h) : undefined;
     if (listing) return { snapshot: md, listing };
   }
   return undefined;
@@ -186,10 +196,14 @@ export function newestStoredListing(
  *
  * @example
  * ```ts
- * createFolderFromSnapshot(ws, "raw-data", "/data/raw"); // "4b2c…"
+ * await createFolderFromSnapshot(ws, "raw-data", "/data/raw"); // "4b2c…"
  * ```
  */
-export function createFolderFromSnapshot(ws: WorkspaceHandle, name: string, dest: string): string | undefined {
+export async function createFolderFromSnapshot(
+  ws: WorkspaceHandle,
+  name: string,
+  dest: string,
+): Promise<string | undefined> {
   const found = newestStoredListing(ws, name);
   if (!found) return undefined;
   const { snapshot, listing } = found;
@@ -202,7 +216,7 @@ export function createFolderFromSnapshot(ws: WorkspaceHandle, name: string, dest
         `('dws config object_store.remote LOCATION') and run 'dws pull'`,
     );
   }
-  applyFolderRestore(dest, planFolderRestore(dest, listing), store);
+  await restoreFolderTo(dest, listing, { store, wsDir: ws.dir, resource: name, output: ws.ctx.output });
   ws.ctx.output.info(
     `Created ${dest} for resource '${name}' from snapshot ${snapshot.hash.slice(0, 7)} ` +
       `(${listing.files.length} file(s))`,

@@ -35,6 +35,7 @@ import type { JsonObject, JsonValue } from "../base/json_value.ts";
 import { getResourceType } from "./resource_registry.ts";
 import type { Resource, WorkspaceHandle } from "./resource.ts";
 import { journalPath, recoverInterruptedSnapshot } from "../snapshot/journal.ts";
+import { recoverInterruptedRestore, restoreJournalPath } from "../snapshot/restore_journal.ts";
 
 /** The metadata folder's name. */
 export const DWS_DIR = ".dataworkspace";
@@ -330,6 +331,7 @@ export function withWorkspace<T>(
   const dir = resolveWorkspaceDir(options.workspaceDir);
   return withWorkspaceLock(dir, async () => {
     await recoverInterruptedSnapshot(ctx, dir);
+    recoverInterruptedRestore(dir, ctx.output);
     return await fn(await Workspace.open(dir, ctx));
   }, { output: ctx.output, ...options });
 }
@@ -340,6 +342,11 @@ export function openWorkspace(ctx: Context, options: { workspaceDir?: string } =
   if (existsSync(journalPath(dir))) {
     ctx.output.warn(
       "An interrupted snapshot was found; the next dws command that changes the workspace (e.g. dws snapshot) repairs it.",
+    );
+  }
+  if (existsSync(restoreJournalPath(dir))) {
+    ctx.output.warn(
+      "An interrupted restore was found; the next dws command that changes the workspace (e.g. dws restore) finishes it.",
     );
   }
   return Workspace.open(dir, ctx);

@@ -105,6 +105,7 @@ Deno.test("restore brings git and git-subdirectory resources back (binary files 
       `Restoring snapshot ${h1} (S1)`,
       "  Resources to restore: code, srcrepo, lf",
       "  Resources to leave: results",
+      "Restoring 'lf' removes 1 file(s): more.csv (added since); they are kept: 'dws restore --undo' brings them back.",
       "Restored lf: 0 file(s) written, 1 removed, 0 mode(s) fixed",
       `Restored 3 resource(s) to snapshot ${h1.slice(0, 7)}.`,
       "",
