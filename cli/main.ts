@@ -1,44 +1,10 @@
 /**
- * The `dws` command: the single entry point of the command line.
+ * The `dws` command: the single entry point of the command line (under Deno,
+ * in the Deno bundle and as the npm package's bin).
  *
  * @module
  */
-import { Command, CommanderError } from "commander";
 import process from "node:process";
-import "../resources/register.ts";
-import { DwsError, SubprocessError } from "../core/base/errors.ts";
-import { flagName } from "./flags.ts";
-import { dwsProgram } from "./program.ts";
+import { runDws } from "./run.ts";
 
-function exitOverrideAll(cmd: Command): void {
-  cmd.exitOverride();
-  cmd.commands.forEach(exitOverrideAll);
-}
-
-/** Run dws with `argv` (without the runtime and script); returns the exit code. */
-async function runDws(argv: readonly string[]): Promise<number> {
-  const program = dwsProgram();
-  exitOverrideAll(program);
-  const verbose = argv.includes("--verbose");
-  try {
-    await program.parseAsync([...argv], { from: "user" });
-    return 0;
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      // Help and version exit 0; every other commander error is a usage error (exit 2, as click).
-      return e.exitCode === 0 ? 0 : 2;
-    }
-    if (e instanceof DwsError) {
-      if (verbose && e.stack) process.stderr.write(e.stack + "\n");
-      if (verbose && e instanceof SubprocessError) process.stderr.write(e.stdout + e.stderr);
-      process.stderr.write(e.userMessage(flagName) + "\n");
-      return e.exitCode;
-    }
-    process.stderr.write(`${(e as Error)?.stack ?? e}\n`);
-    process.stderr.write(`Aborting due to unexpected exception: ${e}\n`);
-    return 1;
-  }
-}
-
-// This module is the program (under Deno, in the bundle and as the npm package's bin).
 process.exitCode = await runDws(process.argv.slice(2));
