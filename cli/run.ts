@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError } from "npm:commander@14.0.3";
 import process from "node:process";
 import "../resources/register.ts";
 import { DwsError, SubprocessError } from "../core/base/errors.ts";

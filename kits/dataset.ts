@@ -242,7 +242,7 @@ async function readAttributeCsv(file: string): Promise<DatasetValue> {
 
 async function bunzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
   // seek-bzip (plain JavaScript, CommonJS) is loaded only when a .bz2 file is read.
-  const mod = await import("seek-bzip");
+  const mod = await import("npm:seek-bzip@2.0.0");
   const Bunzip = (mod.default ?? mod) as {
     decode(input: Uint8Array, output?: undefined, multi?: boolean): Uint8Array;
   };

@@ -80,7 +80,7 @@ export async function importLibsvm(): Promise<LibsvmModule> {
   const desc = Object.getOwnPropertyDescriptor(globalThis, "self");
   if (desc) delete (globalThis as { self?: unknown }).self;
   try {
-    const mod = await import("libsvm-js/asm.js");
+    const mod = await import("npm:libsvm-js@0.2.1/asm.js");
     libsvm = (mod.default ?? mod) as LibsvmModule;
   } catch (e) {
     throw missingLibsvm(e);

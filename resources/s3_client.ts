@@ -22,7 +22,7 @@ import {
   type ListObjectVersionsCommandOutput,
   PutObjectCommand,
   S3Client,
-} from "@aws-sdk/client-s3";
+} from "npm:@aws-sdk/client-s3@3.1175.0";
 import process from "node:process";
 import { ConfigurationError, PathError } from "../core/base/errors.ts";
 import { SNAPSHOTS_PREFIX } from "./s3_version_map.ts";

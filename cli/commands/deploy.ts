@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Command } from "commander";
+import { Command } from "npm:commander@14.0.3";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
