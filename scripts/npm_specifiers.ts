@@ -91,6 +91,22 @@ export function rewriteSpecifiers(text: string, versions: PackageVersions): { te
   return { text: lines.join("\n"), changed };
 }
 
+/**
+ * `text` with every `npm:` import specifier turned into its bare name, for
+ * Node and bundlers.
+ *
+ * @example
+ * ```ts
+ * bareSource('import { Command } from "npm:commander@14.0.3";'); // 'import { Command } from "commander";'
+ * ```
+ */
+export function bareSource(text: string): string {
+  return text.replace(
+    SPECIFIER_RE,
+    (all, lead: string, spec: string) => spec.startsWith("npm:") ? `${lead}"${bareSpecifier(spec)}"` : all,
+  );
+}
+
 /** The `.ts` files under `rel` (a file or folder of `root`), repository-relative. */
 export function tsFiles(root: string, rel: string): string[] {
   if (rel.endsWith(".ts")) return [rel];
