@@ -13,7 +13,7 @@
  * @module
  */
 import * as esbuild from "esbuild";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bareSpecifier } from "./npm_specifiers.ts";
 
@@ -60,7 +60,7 @@ export async function bundleCli(format: BundleFormat, outfile: string): Promise<
     absWorkingDir: ROOT,
     bundle: true,
     platform: "node",
-    outfile: join(ROOT, outfile),
+    outfile: resolve(ROOT, outfile),
     plugins: [npmSpecifiers],
     logLevel: "warning",
     metafile: true,
