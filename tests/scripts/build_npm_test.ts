@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readJson, ROOT, run, sandbox } from "../test_utils.ts";
 
@@ -14,6 +14,12 @@ Deno.test("the npm package installs into a fresh Node project and its API, bin a
   mkdirSync(proj);
   writeFileSync(join(proj, "package.json"), JSON.stringify({ name: "p", version: "1.0.0", type: "module" }));
   await run(sb, ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", tarball], { cwd: proj });
+  const installed = join(proj, "node_modules/dws");
+  assert.deepEqual((readJson(join(installed, "package.json")) as { engines: unknown }).engines, { node: ">=20" });
+  // The sources' versioned npm: specifiers are bare package names in the package (Node resolves those).
+  const runJs = readFileSync(join(installed, "esm/cli/run.js"), "utf8");
+  assert.match(runJs, /from "commander"/);
+  assert.doesNotMatch(runJs, /"npm:/);
   const ws = join(sb.dir, "ws");
   mkdirSync(ws);
   writeFileSync(
