@@ -30,7 +30,7 @@ const RUN = `
 import sys, nbformat
 from nbclient import NotebookClient
 nb = nbformat.read(sys.argv[1], as_version=4)
-NotebookClient(nb, kernel_name="deno-dws", timeout=180, resources={"metadata": {"path": sys.argv[2]}}).execute()
+NotebookClient(nb, kernel_name="deno-dws", timeout=180, iopub_timeout=60, resources={"metadata": {"path": sys.argv[2]}}).execute()
 nbformat.write(nb, sys.argv[1])
 `;
 
