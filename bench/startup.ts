@@ -75,6 +75,7 @@ for (const r of results) {
   const ratio = (r.median / baseline).toFixed(2);
   console.log(`  ${r.name.padEnd(30)} ${r.median.toFixed(1).padStart(7)} ${r.min.toFixed(1).padStart(7)}   ${ratio}x`);
 }
+console.log("  (NODE_EXTRA_CA_CERTS is unset for every row: here it adds about 100 ms to each start of Node)");
 console.log(
   `single executable ${defaultBinaryPath()}: ${(exeBytes / 1e6).toFixed(1)} MB (${statSync(exe).size} bytes)`,
 );
