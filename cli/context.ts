@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Command } from "commander";
+import type { Command } from "npm:commander@14.0.3";
 import { type Context, createContext } from "../core/base/context.ts";
 import { stdinPrompter } from "../core/base/prompt.ts";
 import { flagName } from "./flags.ts";

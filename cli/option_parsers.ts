@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError } from "npm:commander@14.0.3";
 import { splitList } from "../core/base/names.ts";
 
 /**

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Command } from "commander";
+import { Command } from "npm:commander@14.0.3";
 import { addCommand } from "./commands/add.ts";
 import { cloneCommand } from "./commands/clone.ts";
 import { configCommand } from "./commands/config.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Command } from "commander";
+import { Command } from "npm:commander@14.0.3";
 
 /** The root command: name, description and the global options. */
 export function rootCommand(): Command {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Command } from "commander";
+import type { Command } from "npm:commander@14.0.3";
 import type { SyncSelection } from "../core/workspace/selection.ts";
 import { WORKSPACE_DIR_OPTION } from "./context.ts";
 import { commaList } from "./option_parsers.ts";

@@ -16,7 +16,6 @@
  * @module
  */
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import { basename, join } from "node:path";
 import { createGunzip, gunzipSync } from "node:zlib";
 import { createContext } from "../core/base/context.ts";
@@ -104,7 +103,7 @@ export async function loadDatasetFromResource<T extends number[] | number[][] = 
     if (!m || !m[1]) continue;
     if (m[2] === ".txt" || m[2] === ".rst") extras[m[1]] = readFileSync(path, "utf8");
     else if (m[2] === ".npy") extras[m[1]] = npyToNested(readNpy(readFileSync(path), path));
-    else extras[m[1]] = readAttributeCsv(path);
+    else extras[m[1]] = await readAttributeCsv(path);
   }
   return { data, target: target as T, resource: ref, extras };
 }
@@ -151,7 +150,7 @@ export interface NumericCsv {
 async function* lines(file: string): AsyncGenerator<string> {
   let source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   if (file.endsWith(".bz2")) {
-    source = [bunzip(readFileSync(file), file)];
+    source = [await bunzip(readFileSync(file), file)];
   } else if (file.endsWith(".gz")) {
     source = createReadStream(file).pipe(createGunzip());
   } else {
@@ -226,10 +225,10 @@ export async function readNumericCsv(file: string): Promise<NumericCsv> {
  * one-row file flattened), numbers below a header line, else the text
  * fields (e.g. `feature_names.csv`).
  */
-function readAttributeCsv(file: string): DatasetValue {
+async function readAttributeCsv(file: string): Promise<DatasetValue> {
   let bytes: Uint8Array = readFileSync(file);
   if (file.endsWith(".gz")) bytes = gunzipSync(bytes);
-  else if (file.endsWith(".bz2")) bytes = bunzip(bytes, file);
+  else if (file.endsWith(".bz2")) bytes = await bunzip(bytes, file);
   const table = new TextDecoder().decode(bytes).split("\n").map((l) => fields(l.replace(/\r$/, "")))
     .filter((f): f is string[] => f !== undefined);
   const numeric = (rows: string[][]) => rows.every((r) => r.every((f) => parseFloatField(f) !== undefined));
@@ -241,10 +240,12 @@ function readAttributeCsv(file: string): DatasetValue {
   return table;
 }
 
-function bunzip(bytes: Uint8Array, file: string): Uint8Array {
-  // seek-bzip (plain JavaScript) is loaded only when a .bz2 file is read.
-  const require = createRequire(import.meta.url);
-  const Bunzip = require("seek-bzip") as { decode(input: Uint8Array, output?: undefined, multi?: boolean): Uint8Array };
+async function bunzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+  // seek-bzip (plain JavaScript, CommonJS) is loaded only when a .bz2 file is read.
+  const mod = await import("npm:seek-bzip@2.0.0");
+  const Bunzip = (mod.default ?? mod) as {
+    decode(input: Uint8Array, output?: undefined, multi?: boolean): Uint8Array;
+  };
   try {
     return Bunzip.decode(bytes, undefined, true);
   } catch (e) {

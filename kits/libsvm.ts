@@ -46,10 +46,54 @@ export interface LibsvmModule {
 
 let libsvm: LibsvmModule | undefined;
 
+/** Run `load` with `globalThis.self` hidden: under Deno, libsvm-js then takes its Node path. */
+function withoutSelf<T>(load: () => T): T {
+  const desc = Object.getOwnPropertyDescriptor(globalThis, "self");
+  if (desc) delete (globalThis as { self?: unknown }).self;
+  try {
+    return load();
+  } finally {
+    if (desc) Object.defineProperty(globalThis, "self", desc);
+  }
+}
+
+function missingLibsvm(e: unknown): ConfigurationError {
+  return new ConfigurationError(
+    `SVC needs the npm package libsvm-js (npm install libsvm-js): ${String((e as Error).message).split("\n")[0]}`,
+  );
+}
+
 /**
- * Load libsvm-js's asm build (synchronous, no WebAssembly file to fetch).
- * Under Deno, `globalThis.self` is hidden while it loads so it takes its
- * Node path.
+ * Import libsvm-js's asm build (no WebAssembly file to fetch) from
+ * anywhere: by its versioned `npm:` specifier under Deno, by name under
+ * Node. {@link LineagePredictor} calls it (through `SVC.prepare`) before
+ * training; call it before a direct `train` in a Deno script outside a
+ * Node project.
+ *
+ * @example
+ * ```ts
+ * const SVM = await importLibsvm();
+ * ```
+ */
+export async function importLibsvm(): Promise<LibsvmModule> {
+  if (libsvm) return libsvm;
+  const desc = Object.getOwnPropertyDescriptor(globalThis, "self");
+  if (desc) delete (globalThis as { self?: unknown }).self;
+  try {
+    const mod = await import("npm:libsvm-js@0.2.1/asm.js");
+    libsvm = (mod.default ?? mod) as LibsvmModule;
+  } catch (e) {
+    throw missingLibsvm(e);
+  } finally {
+    if (desc) Object.defineProperty(globalThis, "self", desc);
+  }
+  return libsvm;
+}
+
+/**
+ * libsvm-js, synchronously: the module {@link importLibsvm} loaded, else
+ * required from the `node_modules` beside the kit (a Node project or the
+ * dws checkout).
  *
  * @example
  * ```ts
@@ -58,17 +102,10 @@ let libsvm: LibsvmModule | undefined;
  */
 export function loadLibsvm(): LibsvmModule {
   if (libsvm) return libsvm;
-  const require = createRequire(import.meta.url);
-  const desc = Object.getOwnPropertyDescriptor(globalThis, "self");
-  if (desc) delete (globalThis as { self?: unknown }).self;
   try {
-    libsvm = require("libsvm-js/asm") as LibsvmModule;
+    libsvm = withoutSelf(() => createRequire(import.meta.url)("libsvm-js/asm") as LibsvmModule);
   } catch (e) {
-    throw new ConfigurationError(
-      `SVC needs the npm package libsvm-js (npm install libsvm-js): ${String((e as Error).message).split("\n")[0]}`,
-    );
-  } finally {
-    if (desc) Object.defineProperty(globalThis, "self", desc);
+    throw missingLibsvm(e);
   }
   return libsvm;
 }
@@ -150,6 +187,11 @@ export class SVC {
       shrinking: o.shrinking ?? true,
       tol: o.tol ?? 0.001,
     };
+  }
+
+  /** Import libsvm-js (from any folder; {@link LineagePredictor} calls it before training). */
+  async prepare(): Promise<void> {
+    await importLibsvm();
   }
 
   /** Train on rows of features `X` (or a matrix) and labels `y`. */

@@ -41,6 +41,8 @@ import { metricsToJson, ModelState, type ResourceSpec } from "./model_state.ts";
  * `getParams()` (the parameters recorded in the lineage).
  */
 export interface Predictor {
+  /** Load what training needs asynchronously (the kit's SVC imports libsvm-js); awaited before training. */
+  prepare?(): Promise<unknown>;
   /** Train on features `X` and targets `y` (ml.js naming). */
   train?(X: unknown, y: unknown): unknown;
   /** Train on features `X` and targets `y` (scikit-learn naming). */
@@ -233,6 +235,7 @@ export class LineagePredictor<P extends Predictor = Predictor> {
       api.save();
     }
     const p = this.predictor as Predictor;
+    await p.prepare?.();
     await (typeof p.train === "function" ? p.train(X, y) : p.fit!(X, y));
     if (this.modelSaveFile) {
       await state.saveResultsFile(this.modelSaveFile, JSON.stringify(p.toJSON!()));

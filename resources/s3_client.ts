@@ -28,7 +28,7 @@ import {
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
-} from "@aws-sdk/client-s3";
+} from "npm:@aws-sdk/client-s3@3.1175.0";
 import { Buffer } from "node:buffer";
 import { createWriteStream, readFileSync, rmSync, statSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";

@@ -1,6 +1,7 @@
 /**
  * Build the Node package (`deno task build:npm`) into `npm/`: JavaScript and
- * `.d.ts` files compiled by TypeScript from the same sources, a package.json
+ * `.d.ts` files compiled by TypeScript from the same sources (their `npm:`
+ * specifiers turned into bare names, as dnt does), a package.json
  * with `exports` for the library and each kit, and a `bin` entry for `dws`.
  * Then `npm pack` in `npm/` makes the tarball.
  *
@@ -9,6 +10,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bareSource, tsFiles } from "./npm_specifiers.ts";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const out = join(root, "npm");
@@ -27,9 +29,24 @@ export function packageEntries(): Record<string, string> {
   return entries;
 }
 
+/** Packages imported without types (Deno types them as any; tsc needs a declaration). */
+const UNTYPED_PACKAGES = ["seek-bzip", "libsvm-js/asm.js"];
+
+/** Copy the sources the package compiles into `dest`, with bare package names. */
+function stageSources(dest: string): void {
+  writeFileSync(join(dest, "untyped.d.ts"), UNTYPED_PACKAGES.map((p) => `declare module "${p}";\n`).join(""));
+  for (const file of ["mod.ts", "cli", "core", "resources", "kits"].flatMap((s) => tsFiles(root, s))) {
+    mkdirSync(dirname(join(dest, file)), { recursive: true });
+    writeFileSync(join(dest, file), bareSource(readFileSync(join(root, file), "utf8")));
+  }
+}
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const entries = packageEntries();
+const src = join(out, "src");
+mkdirSync(src);
+stageSources(src);
 const tsconfig = {
   compilerOptions: {
     target: "ES2022",
@@ -39,14 +56,15 @@ const tsconfig = {
     allowImportingTsExtensions: false,
     declaration: true,
     outDir: join(out, "esm"),
-    rootDir: root,
+    rootDir: src,
+    typeRoots: [join(root, "node_modules/@types")],
     strict: true,
     skipLibCheck: true,
     types: ["node"],
     lib: ["ES2023", "DOM"],
     noEmitOnError: true,
   },
-  files: [...Object.values(entries), "cli/main.ts"].map((f) => join(root, f)),
+  files: [...Object.values(entries), "cli/main.ts", "untyped.d.ts"].map((f) => join(src, f)),
 };
 const configPath = join(out, "tsconfig.build.json");
 writeFileSync(configPath, JSON.stringify(tsconfig, null, 2));
@@ -61,6 +79,7 @@ if (!tsc.success) {
   Deno.exit(1);
 }
 rmSync(configPath);
+rmSync(src, { recursive: true });
 
 const bin = join(out, "esm/cli/main.js");
 writeFileSync(bin, "#!/usr/bin/env node\n" + readFileSync(bin, "utf8"));
@@ -77,7 +96,7 @@ const npmPkg = {
   description: pkg.description,
   license: pkg.license,
   type: "module",
-  engines: { node: ">=20" },
+  engines: pkg.engines,
   exports: exportsMap,
   bin: { dws: "./esm/cli/main.js" },
   files: ["esm/", "README.md"],

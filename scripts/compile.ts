@@ -2,8 +2,10 @@
  * Build the single `dws` executable (`deno task compile`) into `dist/dws`.
  *
  * `deno compile` downloads its runtime (`denort`) from the internet; set
- * `DENORT_BIN` to a local denort binary where that is impossible. The
- * offline fallback, always built, is `dist/dws.js`: one JavaScript file that
+ * `DENORT_BIN` to a local denort binary where that is impossible, or build
+ * the offline single executable (`npm run build:binary`,
+ * scripts/build_binary.ts). Always built first, offline, is `dist/dws.js`:
+ * one JavaScript file (esbuild from node_modules, scripts/bundle.ts) that
  * runs with a bare `deno run` (no node_modules needed).
  *
  * Usage: deno task compile [--bundle-only] [--target TRIPLE]...
@@ -13,6 +15,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleCli } from "./bundle.ts";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const deno = Deno.execPath();
@@ -32,8 +35,7 @@ function run(args: string[], env: Record<string, string> = {}): boolean {
 }
 
 mkdirSync(join(root, "dist"), { recursive: true });
-const bundled = run(["bundle", "--platform", "deno", "--output", "dist/dws.js", "cli/main.ts"]);
-if (!bundled) Deno.exit(1);
+await bundleCli("deno", "dist/dws.js");
 console.log("Built dist/dws.js (run it with: deno run " + DWS_PERMISSIONS.join(" ") + " dist/dws.js)");
 if (Deno.args.includes("--bundle-only")) Deno.exit(0);
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Command, Option } from "commander";
+import { Command, Option } from "npm:commander@14.0.3";
 import process from "node:process";
 import { parseRole } from "../../core/base/names.ts";
 import { withWorkspace } from "../../core/workspace/workspace.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Command } from "commander";
+import { Command } from "npm:commander@14.0.3";
 import process from "node:process";
 import { contextFor } from "../context.ts";
 

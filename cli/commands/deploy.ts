@@ -3,17 +3,23 @@
  *
  * @module
  */
-import { Command } from "commander";
+import { Command } from "npm:commander@14.0.3";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { Context } from "../../core/base/context.ts";
+import { NotSupportedError } from "../../core/base/errors.ts";
 import { runProgram } from "../../core/base/subprocess.ts";
 import { openWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
-/** Write this dws program as one file to `dest`: a copy when running from the bundle, else a `deno bundle`. */
+/**
+ * Write this dws program as one file for `deno run` to `dest`: a copy when
+ * running from the Deno bundle, else the checkout's bundler (esbuild from
+ * its node_modules).
+ */
 async function writeProgram(ctx: Context, dest: string): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   if (self.endsWith(".js") && !self.includes("/cli/")) {
@@ -21,17 +27,11 @@ async function writeProgram(ctx: Context, dest: string): Promise<void> {
     return;
   }
   const root = join(dirname(self), "..", "..");
-  await runProgram(ctx, [
-    process.execPath,
-    "bundle",
-    "--platform",
-    "deno",
-    "--output",
-    dest,
-    join(root, "cli", "main.ts"),
-  ], {
-    cwd: root,
-  });
+  const bundler = join(root, "scripts", "bundle.ts");
+  if (!existsSync(bundler) || !process.versions.deno) {
+    throw new NotSupportedError("deploy build runs from a dws checkout under Deno or from dist/dws.js");
+  }
+  await runProgram(ctx, [process.execPath, "run", "-A", bundler, "deno", dest], { cwd: root });
 }
 
 /** The `deploy` command group. */

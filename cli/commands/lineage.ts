@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "npm:commander@14.0.3";
 import { isValidHostname } from "../../core/base/names.ts";
 import { openWorkspace } from "../../core/workspace/workspace.ts";
 import { wholeNumber } from "../option_parsers.ts";

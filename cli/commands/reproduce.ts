@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Command } from "commander";
+import { Command } from "npm:commander@14.0.3";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 import { wholeNumber } from "../option_parsers.ts";
 

@@ -4,7 +4,7 @@
  * @module
  */
 import process from "node:process";
-import { Command } from "commander";
+import { Command } from "npm:commander@14.0.3";
 import { withWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Command } from "commander";
+import { Command } from "npm:commander@14.0.3";
 import { DWS_VERSION } from "../../core/base/version.ts";
 import { contextFor } from "../context.ts";
 

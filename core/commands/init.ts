@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { writeFileAtomic } from "../base/atomic_write.ts";
 import type { Context } from "../base/context.ts";
 import { ConfigurationError, NotSupportedError } from "../base/errors.ts";
-import { commitChanges, currentBranch, git, gitAdd, gitConfigGet, isGitRepo } from "../git/git.ts";
+import { commitPaths, currentBranch, git, gitConfigGet, isGitRepo } from "../git/git.ts";
 import { ensureGitLfs, trackWithLfs, usesGitLfs } from "../git/lfs.ts";
 import { withWorkspaceLock } from "../workspace/lock.ts";
 import {
@@ -100,8 +100,33 @@ function ensureGitignore(wsDir: string, rel: string, entries: readonly string[])
   if (after !== before) writeFileAtomic(path, after);
 }
 
+/** Folders of installed dependencies and caches, and what in a folder's top level shows they are (or will be) there. */
+const DEPENDENCY_FOLDERS: readonly { entry: string; when: (names: ReadonlySet<string>, dir: string) => boolean }[] = [
+  { entry: "node_modules/", when: (n) => n.has("node_modules") || n.has("package.json") },
+  { entry: ".venv/", when: (n) => n.has(".venv") },
+  { entry: "venv/", when: (_, dir) => existsSync(join(dir, "venv", "pyvenv.cfg")) },
+  {
+    entry: "__pycache__/",
+    when: (n) =>
+      ["__pycache__", "pyproject.toml", "requirements.txt", "setup.py"].some((f) => n.has(f)) ||
+      [...n].some((f) => f.endsWith(".py")),
+  },
+  ...[".pytest_cache", ".mypy_cache", ".ruff_cache", ".tox"].map((f) => ({
+    entry: `${f}/`,
+    when: (n: ReadonlySet<string>) => n.has(f),
+  })),
+];
+
+/** The `.gitignore` entries for the dependency and cache folders `dir` has (or, with a package.json, will have). */
+function dependencyIgnores(dir: string): string[] {
+  const names = new Set(readdirSync(dir));
+  return DEPENDENCY_FOLDERS.filter((d) => d.when(names, dir)).map((d) => d.entry);
+}
+
 /**
- * Create a workspace in `dir`.
+ * Create a workspace in `dir`. Only what dws writes is committed; folders
+ * of installed dependencies and caches (node_modules/, .venv/,
+ * __pycache__/, ...) are written into `.gitignore` first.
  *
  * @example
  * ```ts
@@ -162,6 +187,17 @@ export async function initWorkspace(ctx: Context, dir: string, options: InitOpti
   }
 }
 
+/** Say that the folder's own files were left uncommitted (1.6 committed them all, node_modules included). */
+async function reportUncommitted(ctx: Context, wsDir: string): Promise<void> {
+  const others = (await git(ctx, wsDir, ["ls-files", "--others", "--exclude-standard", "-z"])).split("\0")
+    .filter(Boolean);
+  if (others.length === 0) return;
+  ctx.output.info(
+    `dws init committed only its own files; ${others.length} other file${others.length === 1 ? " is" : "s are"} ` +
+      "left uncommitted (see git status; the next dws add commits them)",
+  );
+}
+
 async function initialize(
   ctx: Context,
   wsDir: string,
@@ -182,10 +218,21 @@ async function initialize(
       "resource_local_params.json",
       "current_lineage/",
     ]);
-    await gitAdd(ctx, wsDir, [`${DWS_DIR}/resources.json`, `${DWS_DIR}/.gitignore`]);
-    ensureGitignore(wsDir, ".gitignore", [...(scratchRel ? [`/${scratchRel}`] : []), ".ipynb_checkpoints/", ".~*"]);
-    await gitAdd(ctx, wsDir, [".gitignore"]);
-    await commitChanges(ctx, wsDir, "dws init");
+    const dependencies = dependencyIgnores(wsDir);
+    ensureGitignore(wsDir, ".gitignore", [
+      ...(scratchRel ? [`/${scratchRel}`] : []),
+      ".ipynb_checkpoints/",
+      ".~*",
+      ...dependencies,
+    ]);
+    if (dependencies.length) {
+      ctx.output.info(
+        `Added ${
+          dependencies.join(", ")
+        } to .gitignore: installed dependencies and caches stay out of the workspace's git`,
+      );
+    }
+    await commitPaths(ctx, wsDir, [`${DWS_DIR}/resources.json`, `${DWS_DIR}/.gitignore`, ".gitignore"], "dws init");
 
     const globalParams: JsonObject = {};
     for (const def of WORKSPACE_PARAMS) {
@@ -194,13 +241,12 @@ async function initialize(
     if (scratchRel) globalParams.scratch_directory = scratchRel;
     globalParams.dws_git_branch = await currentBranch(ctx, wsDir);
     writeWorkspaceConfig(wsDir, { name, dwsVersion: DWS_FORMAT_VERSION, globalParams });
-    await commitChanges(ctx, wsDir, "dws init (config.json)");
+    await commitPaths(ctx, wsDir, [`${DWS_DIR}/config.json`], "dws init (config.json)");
     mkdirSync(scratch, { recursive: true });
 
     if (options.gitLfsAttributes?.length) {
       await trackWithLfs(ctx, wsDir, options.gitLfsAttributes);
-      await gitAdd(ctx, wsDir, [".gitattributes"]);
-      await commitChanges(ctx, wsDir, "added git-lfs attributes");
+      await commitPaths(ctx, wsDir, [".gitattributes"], "added git-lfs attributes");
     }
 
     const ws = await Workspace.open(wsDir, ctx);
@@ -212,8 +258,7 @@ async function initialize(
         const path = join(wsDir, role);
         if (ws.findResource(role)) throw new ConfigurationError(`A resource named '${role}' already exists`);
         if (createRoleDirectory(path, role)) {
-          await gitAdd(ctx, wsDir, [role]);
-          await commitChanges(ctx, wsDir, `Add ${role} to repo for storing results`);
+          await commitPaths(ctx, wsDir, [role], `Add ${role} to repo for storing results`);
         }
         const created = type.entryForPath!(ws, { path, name: role, role });
         await ws.addResource(created.entry, created.localParams);
@@ -221,7 +266,8 @@ async function initialize(
       ctx.output.info("Finished initializing resources:");
       for (const role of roles) ctx.output.info(`  ${role}: ./${role}`);
     }
-    await ws.save("workspace initialization");
+    await commitPaths(ctx, wsDir, [DWS_DIR], "workspace initialization");
+    await reportUncommitted(ctx, wsDir);
     ctx.output.info(`Workspace ${name} initialized successfully.`);
     return ws;
   }, { output: ctx.output, command: "dws init" });

@@ -101,6 +101,27 @@ export async function commitChanges(ctx: Context, repo: string, message: string)
   return await commitStaged(ctx, repo, message);
 }
 
+/**
+ * Stage `paths` and commit only them (other staged changes stay staged) if
+ * any of them changed; returns whether a commit was made.
+ *
+ * @example
+ * ```ts
+ * await commitPaths(ctx, "/ws", [".dataworkspace/config.json"], "dws init (config.json)");
+ * ```
+ */
+export async function commitPaths(
+  ctx: Context,
+  repo: string,
+  paths: readonly string[],
+  message: string,
+): Promise<boolean> {
+  await gitAdd(ctx, repo, paths);
+  if (await gitSucceeds(ctx, repo, ["diff", "--cached", "--quiet", "--", ...paths])) return false;
+  await git(ctx, repo, ["commit", "--quiet", "-m", message, "--", ...paths]);
+  return true;
+}
+
 /** Commit what is staged, if anything; returns whether a commit was made. */
 export async function commitStaged(ctx: Context, repo: string, message: string): Promise<boolean> {
   if (await gitSucceeds(ctx, repo, ["diff", "--cached", "--quiet"])) return false;

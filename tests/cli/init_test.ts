@@ -130,7 +130,42 @@ Deno.test("init takes the workspace name and says when the folder is already a g
   assert.match(r.stdout, /is already a git repository, will just add to it/);
   assert.match(r.stdout, /Workspace my-project initialized successfully\./);
   assert.equal((readJson(join(ws, ".dataworkspace/config.json")) as { name: string }).name, "my-project");
-  assert.ok((await gitLines(sb, ws, ["ls-files"])).includes("notes.txt"));
+  assert.ok(!(await gitLines(sb, ws, ["ls-files"])).includes("notes.txt"));
+  assert.match(r.stdout, /dws init committed only its own files; 1 other file is left uncommitted/);
+});
+
+Deno.test("init in a Node/Python project: dependency folders go into .gitignore first, only dws's files are committed", async () => {
+  using sb = sandbox();
+  const ws = join(sb.dir, "node-project");
+  mkdirSync(join(ws, "node_modules", "left-pad"), { recursive: true });
+  mkdirSync(join(ws, "__pycache__"));
+  writeFileSync(join(ws, "package.json"), '{ "name": "p" }\n');
+  writeFileSync(join(ws, "node_modules", "left-pad", "index.js"), "module.exports = 1;\n");
+  writeFileSync(join(ws, "__pycache__", "prep.cpython-312.pyc"), "x");
+  writeFileSync(join(ws, "prep.py"), "print(1)\n");
+  await run(sb, ["git", "init", "-q"], { cwd: ws });
+  writeFileSync(join(ws, "staged.txt"), "staged by the user\n");
+  await run(sb, ["git", "add", "staged.txt"], { cwd: ws });
+  const r = await dwsOk(sb, ["--batch", "init", "--hostname", "h1", "--create-resources", "code"], { cwd: ws });
+  assert.match(r.stdout, /^Added node_modules\/, __pycache__\/ to \.gitignore: installed dependencies and caches/m);
+  assert.match(r.stdout, /dws init committed only its own files; 2 other files are left uncommitted/);
+  assert.deepEqual(readText(join(ws, ".gitignore")).split("\n").slice(-3), ["node_modules/", "__pycache__/", ""]);
+  const committed = await gitLines(sb, ws, ["log", "--name-only", "--format="]);
+  assert.deepEqual(committed.sort(), [
+    ".dataworkspace/.gitignore",
+    ".dataworkspace/config.json",
+    ".dataworkspace/resources.json",
+    ".dataworkspace/resources.json",
+    ".gitignore",
+    "code/README.txt",
+  ]);
+  // What the user had staged stays staged, not swept into dws's commits.
+  assert.deepEqual(await gitLines(sb, ws, ["diff", "--cached", "--name-only"]), ["staged.txt"]);
+  assert.deepEqual(await gitLines(sb, ws, ["status", "--porcelain", "--untracked-files=all"]), [
+    "A  staged.txt",
+    "?? package.json",
+    "?? prep.py",
+  ]);
 });
 
 Deno.test("init refuses a workspace that exists and leaves it as it was", async () => {

@@ -1,55 +1,10 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readJson, ROOT, run, sandbox } from "../test_utils.ts";
+import { readJson, ROOT, run, type Sandbox, sandbox } from "../test_utils.ts";
 
-Deno.test("the npm package installs into a fresh Node project and its API, bin and ML kit work", async () => {
-  using sb = sandbox();
-  await run(sb, [Deno.execPath(), "run", "-A", join(ROOT, "scripts/build_npm.ts")], { cwd: ROOT });
-  const packed = await run(sb, ["npm", "pack", "--silent", "--pack-destination", sb.dir], { cwd: join(ROOT, "npm") });
-  const tarball = join(sb.dir, packed.stdout.trim().split("\n").pop()!);
-  assert.ok(existsSync(tarball), tarball);
-
-  const proj = join(sb.dir, "node-project");
-  mkdirSync(proj);
-  writeFileSync(join(proj, "package.json"), JSON.stringify({ name: "p", version: "1.0.0", type: "module" }));
-  await run(sb, ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", tarball], { cwd: proj });
-  const ws = join(sb.dir, "ws");
-  mkdirSync(ws);
-  writeFileSync(
-    join(proj, "use.mjs"),
-    `
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import * as dws from "dws";
-const ws = ${JSON.stringify(ws)};
-const ctx = dws.createContext({ output: dws.memoryOutput() });
-await dws.initWorkspace(ctx, ws, { createResources: ["source-data", "code", "results"], hostname: "node-host" });
-writeFileSync(join(ws, "source-data", "d.csv"), "a\\n1\\n");
-await new dws.LineageBuilder().withStepName("train").withParameters({ k: 3 })
-  .withWorkspaceDirectory(ws).withContext({ output: dws.memoryOutput() })
-  .withInputPath(join(ws, "source-data", "d.csv"))
-  .asResultsStep(join(ws, "results"), "from node")
-  .run(async (lineage) => { await lineage.writeResults({ accuracy: 0.75 }); });
-const hash = await dws.takeSnapshot({ workspaceDir: ws, tag: "N1", context: { output: dws.memoryOutput() } });
-const history = dws.getSnapshotHistory({ workspaceDir: ws });
-console.log(JSON.stringify({ hash, history, status: dws.statusReport(await dws.openWorkspace(ctx, { workspaceDir: ws })) }));
-`,
-  );
-  const out = await run(sb, ["node", "use.mjs"], { cwd: proj });
-  const result = JSON.parse(out.stdout.trim().split("\n").pop()!);
-  assert.match(result.hash, /^[0-9a-f]{40}$/);
-  assert.deepEqual(result.history.map((h: { tags: string[] }) => h.tags), [["N1"]]);
-  assert.equal(result.history[0].metrics.accuracy, 0.75);
-  assert.match(result.status.join("\n"), /source-data +\| source-data +\| git-subdirectory/);
-  const md = readJson(join(ws, ".dataworkspace/snapshot_metadata", `${result.hash}_md.json`)) as { tags: string[] };
-  assert.deepEqual(md.tags, ["N1"]);
-  assert.ok(readdirSync(join(ws, "results/snapshots")).length === 1);
-
-  const bin = await run(sb, [join(proj, "node_modules/.bin/dws"), "report", "history"], { cwd: ws });
-  assert.match(bin.stdout, /\| N1 +\|/);
-
-  // The ml.js kit (dws/kits) from Node, with predictors installed beside it.
+/** The ml.js kit (dws/kits) from Node, with predictors installed beside it; returns the kit's workspace. */
+async function mlKitStory(sb: Sandbox, proj: string): Promise<string> {
   await run(sb, [
     "npm",
     "install",
@@ -102,7 +57,11 @@ console.log(JSON.stringify({ forestAccuracy, svcAccuracy: await svc.score(s.xTes
   };
   assert.deepEqual(lineage.lineages.map((l) => l.step_name), ["train_kit"]);
 
-  // The tfjs kit (dws/kits/tfjs) from Node, with @tensorflow/tfjs (not tfjs-node) from the npm registry.
+  return kws;
+}
+
+/** The tfjs kit (dws/kits/tfjs) from Node, with @tensorflow/tfjs (not tfjs-node) from the npm registry. */
+async function tfjsStory(sb: Sandbox, proj: string, kws: string): Promise<void> {
   await run(sb, ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "@tensorflow/tfjs@4.22.0"], {
     cwd: proj,
   });
@@ -135,4 +94,59 @@ console.log(JSON.stringify({ loss: loss.dataSync()[0], acc: acc.dataSync()[0], s
   assert.equal(tfResults.step, "train_tfjs");
   assert.deepEqual(tfResults.metrics, { loss: evaluated.loss, acc: evaluated.acc });
   assert.ok(existsSync(join(kws, ".dataworkspace/scratch/source-data-api/hashval.txt")));
+}
+
+Deno.test("the npm package installs into a fresh Node project and its API, bin and ML kit work", async () => {
+  using sb = sandbox();
+  await run(sb, [Deno.execPath(), "run", "-A", join(ROOT, "scripts/build_npm.ts")], { cwd: ROOT });
+  const packed = await run(sb, ["npm", "pack", "--silent", "--pack-destination", sb.dir], { cwd: join(ROOT, "npm") });
+  const tarball = join(sb.dir, packed.stdout.trim().split("\n").pop()!);
+  assert.ok(existsSync(tarball), tarball);
+
+  const proj = join(sb.dir, "node-project");
+  mkdirSync(proj);
+  writeFileSync(join(proj, "package.json"), JSON.stringify({ name: "p", version: "1.0.0", type: "module" }));
+  await run(sb, ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", tarball], { cwd: proj });
+  const installed = join(proj, "node_modules/dws");
+  assert.deepEqual((readJson(join(installed, "package.json")) as { engines: unknown }).engines, { node: ">=20" });
+  // The sources' versioned npm: specifiers are bare package names in the package (Node resolves those).
+  const runJs = readFileSync(join(installed, "esm/cli/run.js"), "utf8");
+  assert.match(runJs, /from "commander"/);
+  assert.doesNotMatch(runJs, /"npm:/);
+  const ws = join(sb.dir, "ws");
+  mkdirSync(ws);
+  writeFileSync(
+    join(proj, "use.mjs"),
+    `
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as dws from "dws";
+const ws = ${JSON.stringify(ws)};
+const ctx = dws.createContext({ output: dws.memoryOutput() });
+await dws.initWorkspace(ctx, ws, { createResources: ["source-data", "code", "results"], hostname: "node-host" });
+writeFileSync(join(ws, "source-data", "d.csv"), "a\\n1\\n");
+await new dws.LineageBuilder().withStepName("train").withParameters({ k: 3 })
+  .withWorkspaceDirectory(ws).withContext({ output: dws.memoryOutput() })
+  .withInputPath(join(ws, "source-data", "d.csv"))
+  .asResultsStep(join(ws, "results"), "from node")
+  .run(async (lineage) => { await lineage.writeResults({ accuracy: 0.75 }); });
+const hash = await dws.takeSnapshot({ workspaceDir: ws, tag: "N1", context: { output: dws.memoryOutput() } });
+const history = dws.getSnapshotHistory({ workspaceDir: ws });
+console.log(JSON.stringify({ hash, history, status: dws.statusReport(await dws.openWorkspace(ctx, { workspaceDir: ws })) }));
+`,
+  );
+  const out = await run(sb, ["node", "use.mjs"], { cwd: proj });
+  const result = JSON.parse(out.stdout.trim().split("\n").pop()!);
+  assert.match(result.hash, /^[0-9a-f]{40}$/);
+  assert.deepEqual(result.history.map((h: { tags: string[] }) => h.tags), [["N1"]]);
+  assert.equal(result.history[0].metrics.accuracy, 0.75);
+  assert.match(result.status.join("\n"), /source-data +\| source-data +\| git-subdirectory/);
+  const md = readJson(join(ws, ".dataworkspace/snapshot_metadata", `${result.hash}_md.json`)) as { tags: string[] };
+  assert.deepEqual(md.tags, ["N1"]);
+  assert.ok(readdirSync(join(ws, "results/snapshots")).length === 1);
+
+  const bin = await run(sb, [join(proj, "node_modules/.bin/dws"), "report", "history"], { cwd: ws });
+  assert.match(bin.stdout, /\| N1 +\|/);
+
+  await tfjsStory(sb, proj, await mlKitStory(sb, proj));
 });
