@@ -74,14 +74,30 @@ export interface DwsRunOptions {
   env?: Record<string, string>;
 }
 
+const PASSED_THROUGH = ["PATH", "TMPDIR", "LANG", "DENO_DIR", "DENO_NO_UPDATE_CHECK", "DENO_TLS_CA_STORE"];
+/** How this machine reaches the registries (proxies and certificates), passed on as a user's shell would. */
+const NETWORK = [
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "HTTPS_PROXY",
+  "https_proxy",
+  "HTTP_PROXY",
+  "http_proxy",
+  "NO_PROXY",
+  "no_proxy",
+];
+
 function childEnv(sb: Sandbox, extra?: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const key of ["PATH", "TMPDIR", "LANG", "DENO_DIR", "DENO_NO_UPDATE_CHECK"]) {
+  for (const key of [...PASSED_THROUGH, ...NETWORK]) {
     const v = Deno.env.get(key);
     if (v !== undefined) env[key] = v;
   }
   // Deno's module cache lives under HOME by default; keep the real one so runs stay fast.
   env.DENO_DIR ??= join(Deno.env.get("HOME") ?? "/root", ".cache", "deno");
+  // A Deno script outside the checkout downloads its npm packages as a user's Deno does; the machine's
+  // certificate store (which npm uses too) lets it through a TLS-inspecting proxy.
+  env.DENO_TLS_CA_STORE ??= "system,mozilla";
   return { ...env, ...sb.env, ...extra };
 }
 

@@ -110,7 +110,7 @@ Deno.test("the npm package installs into a fresh Node project and its API, bin a
   const installed = join(proj, "node_modules/dws");
   assert.deepEqual((readJson(join(installed, "package.json")) as { engines: unknown }).engines, { node: ">=20" });
   // The sources' versioned npm: specifiers are bare package names in the package (Node resolves those).
-  const runJs = readFileSync(join(installed, "esm/cli/run.js"), "utf8");
+  const runJs = readFileSync(join(installed, "esm/cli/run_dws.js"), "utf8");
   assert.match(runJs, /from "commander"/);
   assert.doesNotMatch(runJs, /"npm:/);
   const ws = join(sb.dir, "ws");
