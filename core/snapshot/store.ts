@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { listDir } from "../hash/file_stat.ts";
 import { join } from "node:path";
 import { writeFileAtomic } from "../base/atomic_write.ts";
 import { ConfigurationError } from "../base/errors.ts";
@@ -27,8 +28,8 @@ export function listSnapshotHashes(wsDir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
   const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
+    for (const e of listDir(d)) {
+      if (e.isDirectory) walk(join(d, e.name));
       else if (e.name.endsWith(SUFFIX)) out.push(e.name.slice(0, -SUFFIX.length).toLowerCase());
     }
   };
@@ -39,9 +40,14 @@ export function listSnapshotHashes(wsDir: string): string[] {
 /** Read one snapshot's metadata, or undefined when there is none. */
 export function readSnapshotMetadata(wsDir: string, hash: string): SnapshotMetadata | undefined {
   const rel = metadataPath(hash.toLowerCase());
-  const path = join(wsDir, rel);
-  if (!existsSync(path)) return undefined;
-  const md = parseSnapshotMetadata(readFileSync(path, "utf8"), rel);
+  let text: string;
+  try {
+    text = readFileSync(join(wsDir, rel), "utf8");
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT") return undefined;
+    throw e;
+  }
+  const md = parseSnapshotMetadata(text, rel);
   // Deleting a snapshot removes the files named by its hash: they must be this file.
   if (md.hash !== hash.toLowerCase()) throw corrupted(rel, `its 'hash' ${md.hash} is not the one in its name`);
   return md;
