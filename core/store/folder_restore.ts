@@ -11,7 +11,8 @@
  *
  * @module
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, type Stats, statSync } from "node:fs";
+import { mkdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { type FileStat, listDir, lstatFile } from "../hash/file_stat.ts";
 import { join } from "node:path";
 import process from "node:process";
 import { ConfigurationError } from "../base/errors.ts";
@@ -34,7 +35,7 @@ import { PROTECTED_MODE } from "../hash/folder_read.ts";
 /** The folder as a restore finds it. */
 export interface FolderNow {
   /** Regular files (and other non-folders that are not links) by path. */
-  files: Map<string, Stats>;
+  files: Map<string, FileStat>;
   /** Links: path → target. */
   links: Map<string, string>;
   /** Every folder. */
@@ -68,17 +69,17 @@ export interface FolderRestorePlan {
 function walkNow(root: string): FolderNow {
   const now: FolderNow = { files: new Map(), links: new Map(), dirs: [], emptyDirs: [], debris: [] };
   const go = (dir: string, rel: string) => {
-    const entries = readdirSync(dir, { withFileTypes: true });
+    const entries = listDir(dir);
     if (entries.length === 0 && rel) now.emptyDirs.push(rel);
     for (const d of entries) {
       const r = rel ? `${rel}/${d.name}` : d.name;
       const full = join(dir, d.name);
-      if (d.name.startsWith(RESTORE_TEMP_PREFIX)) now.debris.push([r, d.isDirectory() ? "dir" : "file"]);
-      else if (d.isSymbolicLink()) now.links.set(r, readlinkSync(full));
-      else if (d.isDirectory()) {
+      if (d.name.startsWith(RESTORE_TEMP_PREFIX)) now.debris.push([r, d.isDirectory ? "dir" : "file"]);
+      else if (d.isSymlink) now.links.set(r, readlinkSync(full));
+      else if (d.isDirectory) {
         now.dirs.push(r);
         go(full, r);
-      } else now.files.set(r, lstatSync(full));
+      } else now.files.set(r, lstatFile(full));
     }
   };
   // The folder itself may be a link (the user's choice of where data lives): followed; links inside never are.
@@ -131,7 +132,7 @@ export function planFolderRestore(
   const chmod: ListedFile[] = [];
   for (const f of listing.files) {
     const st = now.files.get(f.path);
-    if (!st || !st.isFile() || st.size !== f.size) {
+    if (!st || !st.isFile || st.size !== f.size) {
       write.push(f);
       continue;
     }
@@ -226,7 +227,7 @@ export function keepFolderState(
   const show = options.output ? throttledProgress(options.output) : undefined;
   let kept = 0;
   for (const [rel, st] of plan.now.files) {
-    if (!st.isFile()) continue;
+    if (!st.isFile) continue;
     let sha = plan.known.get(rel) ?? options.cache?.lookup(rel, st);
     if (sha === undefined || !store.has(sha)) {
       sha = keepFile(store, join(root, rel), st.size);
@@ -372,7 +373,7 @@ async function stage(plan: FolderRestorePlan, changes: FolderChanges, options: R
 function updateCache(root: string, plan: FolderRestorePlan, cache: StatCache, startedAt: number): void {
   const now = Date.now();
   const touched = [...plan.write, ...plan.chmod];
-  for (const f of touched) cache.store(f.path, lstatSync(join(root, f.path)), f.sha1, now);
+  for (const f of touched) cache.store(f.path, lstatFile(join(root, f.path)), f.sha1, now);
   const unchanged = new Set(plan.hashed);
   for (const f of touched) unchanged.delete(f.path);
   for (const p of unchanged) cache.store(p, plan.now.files.get(p)!, plan.known.get(p)!, startedAt);
