@@ -29,7 +29,7 @@ export {
 } from "./core/base/output.ts";
 export { batchPrompter, type Prompter, stdinPrompter } from "./core/base/prompt.ts";
 export * from "./core/base/errors.ts";
-export { DWS_FORMAT_VERSION, type InitOptions, initWorkspace, parseRoleList } from "./core/commands/init.ts";
+export { DWS_FORMAT_VERSION, type InitOptions, initWorkspace } from "./core/commands/init.ts";
 export {
   type ApiOptions,
   findWorkspaceDir,
@@ -161,7 +161,7 @@ export type {
   StepLineage,
 } from "./core/models/lineage.ts";
 export { formatTable, type TableColumn, type TableOptions } from "./core/report/table.ts";
-export { isRole, parseRole, type Role, ROLES } from "./core/base/names.ts";
+export { isRole, parseRole, parseRoleList, type Role, ROLES } from "./core/base/names.ts";
 export { dumpPythonJson, parsePythonJson } from "./core/base/python_json.ts";
 export type { JsonObject, JsonValue } from "./core/base/json_value.ts";
 export { API_VERSION, DWS_VERSION, getApiVersion, getVersion } from "./core/base/version.ts";

@@ -4,7 +4,6 @@
  * @module
  */
 import { Command } from "npm:commander@14.0.3";
-import { formatParamDetail, formatParamList, getParamRow, listParams, setParam } from "../../core/commands/config.ts";
 import { openWorkspace, withWorkspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 import { printLines } from "../print.ts";
@@ -21,6 +20,9 @@ export function configCommand(): Command {
       const ctx = contextFor(cmd);
       const { workspaceDir } = globalOptions(cmd);
       const resource: string | undefined = opts.resource;
+      const { formatParamDetail, formatParamList, getParamRow, listParams, setParam } = await import(
+        "../../core/commands/config.ts"
+      );
       if (name === undefined) {
         printLines(ctx, formatParamList(listParams(await openWorkspace(ctx, { workspaceDir }), { resource })));
       } else if (value === undefined) {

@@ -6,7 +6,7 @@
 import { Command } from "npm:commander@14.0.3";
 import process from "node:process";
 import { UsageError } from "../../core/base/errors.ts";
-import { initWorkspace, parseRoleList } from "../../core/commands/init.ts";
+import { parseRoleList } from "../../core/base/names.ts";
 import { contextFor } from "../context.ts";
 import { commaList, fromParser } from "../option_parsers.ts";
 
@@ -33,6 +33,7 @@ export function initCommand(): Command {
       if ((opts.gitFatUser || opts.gitFatPort || opts.gitFatAttributes) && !opts.gitFatRemote) {
         throw new UsageError("--git-fat-user, --git-fat-port and --git-fat-attributes need --git-fat-remote");
       }
+      const { initWorkspace } = await import("../../core/commands/init.ts");
       await initWorkspace(contextFor(cmd), process.cwd(), {
         name,
         hostname: opts.hostname,

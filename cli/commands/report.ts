@@ -5,7 +5,6 @@
  */
 import process from "node:process";
 import { Command } from "npm:commander@14.0.3";
-import { statusReport } from "../../core/report/status.ts";
 import { openWorkspace, type Workspace } from "../../core/workspace/workspace.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 import { printLines } from "../print.ts";
@@ -15,6 +14,7 @@ import { commaList, wholeNumber } from "../option_parsers.ts";
 async function printStatus(cmd: Command, history?: { limit?: number }): Promise<void> {
   const ctx = contextFor(cmd);
   const ws = await openWorkspace(ctx, { workspaceDir: globalOptions(cmd).workspaceDir });
+  const { statusReport } = await import("../../core/report/status.ts");
   printLines(ctx, statusReport(ws));
   const stale = await staleLines(ws, { quietWhenEmpty: true });
   if (stale.length) printLines(ctx, ["", ...stale]);

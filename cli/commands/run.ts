@@ -5,7 +5,6 @@
  */
 import { Command } from "npm:commander@14.0.3";
 import { UsageError } from "../../core/base/errors.ts";
-import { parseStepParams, runStep } from "../../core/commands/run.ts";
 import { contextFor, globalOptions, WORKSPACE_DIR_OPTION } from "../context.ts";
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -55,6 +54,7 @@ export function runCommand(): Command {
     .allowUnknownOption()
     .action(async (command: string[], opts, cmd: Command) => {
       checkCommandSeparated(cmd, command);
+      const { parseStepParams, runStep } = await import("../../core/commands/run.ts");
       await runStep(command, {
         stepName: opts.stepName,
         inputs: opts.input,

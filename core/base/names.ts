@@ -88,3 +88,17 @@ export function parseRole(s: string): Role {
 export function splitList(text: string): string[] {
   return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
 }
+
+/**
+ * Parse `--create-resources`: a comma list of roles or short forms, or `all`.
+ *
+ * @example
+ * ```ts
+ * parseRoleList("c,r"); // ["code", "results"]
+ * ```
+ */
+export function parseRoleList(text: string): Role[] {
+  if (text.trim() === "all") return [...ROLES];
+  const roles = splitList(text).map(parseRole);
+  return ROLES.filter((r) => roles.includes(r));
+}

@@ -19,7 +19,7 @@ import {
   writeWorkspaceConfig,
 } from "../workspace/metadata_store.ts";
 import { addGitignoreEntry } from "../models/gitignore.ts";
-import { parseRole, type Role, ROLES, splitList } from "../base/names.ts";
+import { type Role } from "../base/names.ts";
 import { defaultHostname, findParam, validateParam, WORKSPACE_PARAMS } from "../workspace/params.ts";
 import { isInside, relativePosix } from "../base/paths.ts";
 import type { JsonObject } from "../base/json_value.ts";
@@ -46,20 +46,6 @@ export interface InitOptions {
   gitFatRemote?: string;
   /** Base for relative paths; default the process's cwd. */
   cwd?: string;
-}
-
-/**
- * Parse `--create-resources`: a comma list of roles or short forms, or `all`.
- *
- * @example
- * ```ts
- * parseRoleList("c,r"); // ["code", "results"]
- * ```
- */
-export function parseRoleList(text: string): Role[] {
-  if (text.trim() === "all") return [...ROLES];
-  const roles = splitList(text).map(parseRole);
-  return ROLES.filter((r) => roles.includes(r));
 }
 
 async function checkGitIdentity(ctx: Context, dir: string): Promise<void> {
