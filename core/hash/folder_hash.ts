@@ -9,6 +9,7 @@
  */
 import { chmodSync, existsSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ConfigurationError } from "../base/errors.ts";
 import { sha1Hex } from "../base/hashing.ts";
 import { type FileListing, type ListedFile, RESTORE_TEMP_PREFIX } from "../models/file_listing.ts";
 import { type HashTreeEntry, hashTreeOf } from "../models/hash_tree.ts";
@@ -77,6 +78,20 @@ interface Walk {
 }
 
 /**
+ * Hash trees and file listings are line-based: a name (or link target) with
+ * a line break cannot be recorded, so the snapshot is refused before it is
+ * taken rather than taken and never restorable.
+ */
+function checkRecordable(path: string, text: string): void {
+  if (/[\n\r]/.test(text)) {
+    throw new ConfigurationError(
+      `Cannot snapshot ${JSON.stringify(path)}: its name or link target has a line break, which hash trees ` +
+        `and file listings cannot hold; rename it (or move it out of the folder) and snapshot again`,
+    );
+  }
+}
+
+/**
  * Walk the folder once (`lstat` per file): tree entries with sizes or cached
  * hashes, the listing when asked for, and the files that must be read.
  * Links are recorded, never followed; sockets, FIFOs and devices skipped.
@@ -111,8 +126,10 @@ function walkFolder(root: string, options: HashTreeOptions): Walk {
       if (d.name.startsWith(RESTORE_TEMP_PREFIX)) continue;
       const full = join(dir, d.name);
       const r = rel ? `${rel}/${d.name}` : d.name;
+      checkRecordable(full, d.name);
       if (d.isSymlink) {
         const target = readlinkSync(full);
+        checkRecordable(full, target);
         node.entries.push({ name: d.name, kind: "link", hash: sha1Hex(target) });
         listing?.links.push([r, target]);
       } else if (d.isDirectory) {

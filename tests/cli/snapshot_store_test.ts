@@ -14,6 +14,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -234,4 +235,32 @@ Deno.test("protected link mode: files become read-only links to their objects; r
   // The restore told the stat cache: an unchanged snapshot right after reads nothing and finds no difference.
   const again = await dws(sb, ["--batch", "snapshot"], { cwd: ws });
   assert.match(again.stderr, /No differences from previous snapshot/);
+});
+
+Deno.test("a data file or link whose name has a line break is refused before the snapshot, not recorded unrestorable", async () => {
+  using sb = sandbox();
+  const ws = await initWorkspace(sb);
+  const data = join(sb.dir, "data");
+  mkdirSync(data);
+  writeFileSync(join(data, "ok.csv"), "a\n");
+  await dwsOk(sb, ["--batch", "add", "local-files", "--role", "source-data", data], { cwd: ws });
+  await dwsOk(sb, ["--batch", "snapshot", "S0"], { cwd: ws });
+  for (
+    const make of [
+      () => writeFileSync(join(data, "a\nb.csv"), "x"),
+      () => symlinkSync("tar\nget", join(data, "link")),
+      () => writeFileSync(join(data, "cr\r.csv"), "x"),
+    ]
+  ) {
+    make();
+    const before = await state(sb, [ws]);
+    const r = await dws(sb, ["--batch", "snapshot", "S1"], { cwd: ws });
+    assert.equal(r.code, 1, r.stderr);
+    assertOneLine(r);
+    assert.match(r.stderr, /its name or link target has a line break, which hash trees and file listings cannot hold/);
+    assert.deepEqual(await state(sb, [ws]), before, "the workspace is unchanged");
+    for (const name of readdirSync(data)) if (name !== "ok.csv") rmSync(join(data, name));
+  }
+  writeFileSync(join(data, "ok.csv"), "b\n");
+  await dwsOk(sb, ["--batch", "snapshot", "S1"], { cwd: ws });
 });
