@@ -270,3 +270,19 @@ export function folderState(dir: string): Record<string, string> {
   walk(dir, "");
   return out;
 }
+
+/**
+ * An rclone remote named `objremote` of type local in the sandbox's own rclone
+ * config (`RCLONE_CONFIG`), so `objremote:/some/folder` is a folder on disk.
+ *
+ * @example
+ * ```ts
+ * useLocalRcloneRemote(sb);
+ * await dwsOk(sb, ["config", "object_store.remote", `objremote:${join(sb.dir, "remote")}`], { cwd: ws });
+ * ```
+ */
+export function useLocalRcloneRemote(sb: Sandbox): void {
+  const conf = join(sb.dir, "rclone.conf");
+  writeFileSync(conf, "[objremote]\ntype = local\n");
+  sb.env.RCLONE_CONFIG = conf;
+}

@@ -8,7 +8,16 @@
 import assert from "node:assert/strict";
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { dws, dwsOk, ignoreWithout, initWorkspace, run, type Sandbox, sandbox } from "../test_utils.ts";
+import {
+  dws,
+  dwsOk,
+  ignoreWithout,
+  initWorkspace,
+  run,
+  type Sandbox,
+  sandbox,
+  useLocalRcloneRemote,
+} from "../test_utils.ts";
 import { assertOneLine, snapshotHash } from "./snapshot_helpers.ts";
 import { assertEveryObjectMatchesItsKey, objectPath, sha1, storeDir } from "./store_helpers.ts";
 
@@ -67,9 +76,7 @@ Deno.test({
   ignore: noRclone,
   async fn() {
     using sb = sandbox();
-    const conf = join(sb.dir, "rclone.conf");
-    writeFileSync(conf, "[objremote]\ntype = local\n");
-    sb.env.RCLONE_CONFIG = conf;
+    useLocalRcloneRemote(sb);
     const { ws, data, s1, s2 } = await twoSnapshots(sb, true);
     await dwsOk(sb, ["--batch", "config", "object_store.remote", `objremote:${join(sb.dir, "remote")}`], { cwd: ws });
     await pushObjects(sb, ws);

@@ -20,7 +20,17 @@ import {
 import { join } from "node:path";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { createBucket, S3_TEST_ENV, s3TestServer } from "../s3_server.ts";
-import { dws, dwsOk, folderState, ignoreWithout, initWorkspace, run, type Sandbox, sandbox } from "../test_utils.ts";
+import {
+  dws,
+  dwsOk,
+  folderState,
+  ignoreWithout,
+  initWorkspace,
+  run,
+  type Sandbox,
+  sandbox,
+  useLocalRcloneRemote,
+} from "../test_utils.ts";
 
 const noRclone = ignoreWithout("rclone");
 const noMoto = ignoreWithout("moto_server");
@@ -93,9 +103,7 @@ Deno.test({
   ignore: noRclone,
   async fn() {
     using sb = sandbox();
-    const conf = join(sb.dir, "rclone.conf");
-    writeFileSync(conf, "[objremote]\ntype = local\n");
-    sb.env.RCLONE_CONFIG = conf;
+    useLocalRcloneRemote(sb);
     const remoteDir = join(sb.dir, "object-remote");
     const wsA = await workspaceA(sb, `objremote:${remoteDir}`, 800);
     const bare = await bareRepo(sb, "ws");
@@ -206,9 +214,7 @@ Deno.test({
   ignore: noRclone,
   async fn() {
     using sb = sandbox();
-    const conf = join(sb.dir, "rclone.conf");
-    writeFileSync(conf, "[objremote]\ntype = local\n");
-    sb.env.RCLONE_CONFIG = conf;
+    useLocalRcloneRemote(sb);
     const wsA = await workspaceA(sb, `objremote:${join(sb.dir, "object-remote")}`, 20);
     const data = join(sb.dir, "data");
     const s1 = folderState(data);
@@ -255,9 +261,7 @@ Deno.test({
   ignore: noRclone,
   async fn() {
     using sb = sandbox();
-    const conf = join(sb.dir, "rclone.conf");
-    writeFileSync(conf, "[objremote]\ntype = local\n");
-    sb.env.RCLONE_CONFIG = conf;
+    useLocalRcloneRemote(sb);
     const rdata = join(sb.dir, "rdata");
     makeData(rdata, 10);
     const ws = await initWorkspace(sb, "wsA");
@@ -270,7 +274,7 @@ Deno.test({
       "--master",
       "local",
       "--config",
-      conf,
+      sb.env.RCLONE_CONFIG,
       `objremote:${join(sb.dir, "rclone-origin")}`,
       rdata,
     ], { cwd: ws });

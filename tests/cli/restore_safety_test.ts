@@ -11,7 +11,17 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from "node:path";
 import { readListing } from "../../core/store/listing.ts";
 import { ObjectStore } from "../../core/store/object_store.ts";
-import { dws, dwsOk, folderState, ignoreWithout, initWorkspace, run, type Sandbox, sandbox } from "../test_utils.ts";
+import {
+  dws,
+  dwsOk,
+  folderState,
+  ignoreWithout,
+  initWorkspace,
+  run,
+  type Sandbox,
+  sandbox,
+  useLocalRcloneRemote,
+} from "../test_utils.ts";
 import { hostileListings } from "../core/models/hostile_listings.ts";
 import { expectFailure, MD_DIR, snapshotHash } from "./snapshot_helpers.ts";
 
@@ -122,9 +132,7 @@ Deno.test({
   async fn() {
     using sb = sandbox();
     const { ws, data, h1, s1, store } = await snapshotThenEdit(sb);
-    const conf = join(sb.dir, "rclone.conf");
-    writeFileSync(conf, "[objremote]\ntype = local\n");
-    sb.env.RCLONE_CONFIG = conf;
+    useLocalRcloneRemote(sb);
     await dwsOk(sb, ["--batch", "config", "object_store.remote", `objremote:${join(sb.dir, "remote")}`], { cwd: ws });
     const bare = join(sb.dir, "origin.git");
     await run(sb, ["git", "init", "-q", "--bare", bare], { cwd: sb.dir });
@@ -203,9 +211,7 @@ Deno.test({
   ignore: noRclone,
   async fn() {
     using sb = sandbox();
-    const conf = join(sb.dir, "rclone.conf");
-    writeFileSync(conf, "[objremote]\ntype = local\n");
-    sb.env.RCLONE_CONFIG = conf;
+    useLocalRcloneRemote(sb);
     const remoteDir = join(sb.dir, "remote");
     const { ws, data, h1, store } = await snapshotThenEdit(sb);
     await dwsOk(sb, ["--batch", "config", "object_store.remote", `objremote:${remoteDir}`], { cwd: ws });

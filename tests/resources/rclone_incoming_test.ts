@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { dwsOk, ignoreWithout, initWorkspace, run, sandbox } from "../test_utils.ts";
+import { dwsOk, ignoreWithout, initWorkspace, run, sandbox, useLocalRcloneRemote } from "../test_utils.ts";
 
 const ignore = ignoreWithout("rclone");
 
@@ -27,9 +27,7 @@ Deno.test({
   ignore,
   async fn() {
     using sb = sandbox();
-    const conf = join(sb.dir, "rclone.conf");
-    writeFileSync(conf, "[objremote]\ntype = local\n");
-    sb.env.RCLONE_CONFIG = conf;
+    useLocalRcloneRemote(sb);
     const data = join(sb.dir, "data");
     mkdirSync(data);
     writeFileSync(join(data, "a.csv"), "a\n".repeat(40_000));
