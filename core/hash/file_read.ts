@@ -29,6 +29,12 @@ export interface ReadJob {
    * read-only mode; falls back to a copy where a link cannot be made.
    */
   protect?: number;
+  /**
+   * Once read unchanged, move `keep` to its key in this content-addressed
+   * folder (see {@link fanOutPath}), or remove it when the key is there
+   * already: the move happens on the thread that read the file.
+   */
+  store?: string;
 }
 
 /** `[size, mtimeMs, ino, ctimeMs, mode]` of a file. */
@@ -44,6 +50,8 @@ export interface ReadResult {
   stable: boolean;
   /** `keep` is a hard link to the file (else a copy, or nothing). */
   linked: boolean;
+  /** With `store`: the content was moved there (`new`) or was there already (`present`). */
+  kept?: "new" | "present";
   /** Set when the file could not be read (then nothing is kept). */
   error?: string;
   /** The error's code, e.g. `ENOENT`. */
@@ -78,6 +86,8 @@ export interface ReadIo {
   link(src: string, dest: string): void;
   /** Remove a file. */
   unlink(path: string): void;
+  /** Make a folder and its parents. */
+  mkdirp(path: string): void;
   /** Change a file's permission bits. */
   chmod(path: string, mode: number): void;
   /** A new SHA-1 computation. */
@@ -103,6 +113,7 @@ export function makeReadIo(deno: unknown, nodeFs: typeof fs, nodeCrypto: typeof 
     copyFileSync(a: string, b: string): void;
     linkSync(a: string, b: string): void;
     removeSync(p: string): void;
+    mkdirSync(p: string, o: Record<string, unknown>): void;
     chmodSync(p: string, m: number): void;
   } | undefined;
   if (D) {
@@ -125,6 +136,7 @@ export function makeReadIo(deno: unknown, nodeFs: typeof fs, nodeCrypto: typeof 
       },
       link: (a, b) => D.linkSync(a, b),
       unlink: (p) => D.removeSync(p),
+      mkdirp: (p) => D.mkdirSync(p, { recursive: true }),
       chmod: (p, m) => D.chmodSync(p, m),
       sha1,
     };
@@ -148,9 +160,52 @@ export function makeReadIo(deno: unknown, nodeFs: typeof fs, nodeCrypto: typeof 
     },
     link: (a, b) => nodeFs.linkSync(a, b),
     unlink: (p) => nodeFs.unlinkSync(p),
+    mkdirp: (p) => void nodeFs.mkdirSync(p, { recursive: true }),
     chmod: (p, m) => nodeFs.chmodSync(p, m),
     sha1,
   };
+}
+
+/**
+ * Where content `key` lives in the content-addressed folder `dir`: git's
+ * fan-out, `dir/ab/cdef…`. Sent to the workers as source too.
+ *
+ * @example
+ * ```ts
+ * fanOutPath("/store", "f572d396fae9206628714fb2ce00f72e94f2258f"); // "/store/f5/72d3…"
+ * ```
+ */
+export function fanOutPath(dir: string, key: string): string {
+  return `${dir}/${key.slice(0, 2)}/${key.slice(2)}`;
+}
+
+/**
+ * Move the temporary file `tmp` to `key` in `dir`, or remove it when the key
+ * is there: a link that fails when the name exists (so two threads storing
+ * the same content never replace each other's), then the temporary name goes.
+ */
+export function moveToKey(
+  io: ReadIo,
+  tmp: string,
+  dir: string,
+  key: string,
+): { dest: string; kept: "new" | "present" } {
+  const dest = fanOutPath(dir, key);
+  let kept: "new" | "present" = "new";
+  try {
+    try {
+      io.link(tmp, dest);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "ENOENT") throw e;
+      io.mkdirp(dest.slice(0, dest.lastIndexOf("/")));
+      io.link(tmp, dest);
+    }
+  } catch (e) {
+    if ((e as { code?: string }).code !== "EEXIST") throw e;
+    kept = "present";
+  }
+  io.unlink(tmp);
+  return { dest, kept };
 }
 
 /** This thread's {@link ReadIo}. */
@@ -160,8 +215,9 @@ export const READ_IO: ReadIo = makeReadIo((globalThis as { Deno?: unknown }).Den
  * Read `job.path` once through `buf` (see the module comment): files
  * smaller than `buf` in one call, larger ones streamed; a large file to keep
  * is copied by the kernel first (a reflink where the file system can) and
- * the copy is what is hashed. Never throws: a failure is reported in the
- * result and leaves nothing kept.
+ * the copy is what is hashed. With `job.store`, what was kept is moved to
+ * its key there ({@link moveToKey}). Never throws: a failure is reported in
+ * the result and leaves nothing kept.
  *
  * @example
  * ```ts
@@ -222,7 +278,11 @@ export function readFileOnce(io: ReadIo, job: ReadJob, buf: Uint8Array): ReadRes
       stable = asListed(stat, bytes);
       if (!stable) io.chmod(src, before[4] & 0o7777);
     }
-    return { hash, stat, stable, linked };
+    if (!stable || job.store === undefined || job.keep === undefined) return { hash, stat, stable, linked };
+    const { dest, kept } = moveToKey(io, job.keep, job.store, hash);
+    // Linking and unlinking changed the file's ctime: the stat cache needs the stat after them.
+    if (linked) stat = io.lstat(kept === "new" ? dest : job.path);
+    return { hash, stat, stable, linked, kept };
   } catch (e) {
     if (job.keep !== undefined) {
       try {

@@ -33,6 +33,8 @@ export interface ContentSink {
   readonly link: boolean;
   /** A new temporary file name on the store's file system. */
   tmpPath(): string;
+  /** The content-addressed folder: content `key` is kept at `fanOutPath(dir, key)`. */
+  readonly dir: string;
   /** Keep the temporary file `tmp` as content `key`, or remove it when `key` is kept already; true when kept now. */
   adopt(tmp: string, key: string): boolean;
   /** True when content `key` is kept. */
@@ -139,6 +141,7 @@ async function readAll(jobs: FileJob[], ctx: ReadContext, out: FolderRead): Prom
   if (sink) {
     for (const job of jobs) {
       job.keep = sink.tmpPath();
+      job.store = sink.dir;
       job.protect = sink.link && linkableMode(job.st.mode) ? PROTECTED_MODE : undefined;
     }
   }
@@ -217,14 +220,16 @@ function record(job: FileJob, r: ReadResult, ctx: ReadContext, out: FolderRead):
   const [size, mtimeMs, ino, ctimeMs, mode] = r.stat;
   out.files++;
   out.bytes += size;
-  if (job.keep && ctx.sink!.adopt(job.keep, r.hash)) {
+  if (r.kept === "new" || (job.keep && !r.kept && ctx.sink!.adopt(job.keep, r.hash))) {
     out.stored++;
     out.storedBytes += size;
   }
   job.entry.hash = ctx.computeHash ? r.hash : String(size);
   if (job.listed) Object.assign(job.listed, { sha1: r.hash, mode: mode & 0o7777, size });
   // Linking and renaming changed the file's ctime: its cache entry needs the stat after them.
-  const st: StatLike | undefined = r.linked ? unchangedSince(job.path, size, mtimeMs) : { size, mtimeMs, ino, ctimeMs };
+  const st: StatLike | undefined = r.linked && !r.kept
+    ? unchangedSince(job.path, size, mtimeMs)
+    : { size, mtimeMs, ino, ctimeMs };
   if (st) ctx.cache?.store(job.rel, st, r.hash, ctx.startedAt);
   const previous = ctx.cache?.previous(job.rel, job.st.ino);
   if (previous !== undefined && previous !== r.hash && job.st.nlink > 1) {

@@ -32,6 +32,7 @@ import process from "node:process";
 import { writeFileAtomic } from "../base/atomic_write.ts";
 import { ConfigurationError } from "../base/errors.ts";
 import { hashFileSync, sha1Hex } from "../base/hashing.ts";
+import { fanOutPath } from "../hash/file_read.ts";
 import { lstatFile } from "../hash/file_stat.ts";
 import type { ContentSink } from "../hash/folder_read.ts";
 import { readFiles } from "../hash/pool.ts";
@@ -133,7 +134,7 @@ export class ObjectStore {
   /** Where object `key` lives; a key that is no SHA-1 is refused. */
   path(key: string): string {
     if (!isObjectKey(key)) throw new ConfigurationError(`${JSON.stringify(key.slice(0, 60))} is not an object key`);
-    return join(this.dir, key.slice(0, 2), key.slice(2));
+    return fanOutPath(this.dir, key);
   }
 
   /** True if the store holds `key`. */
@@ -251,6 +252,7 @@ export class ObjectStore {
   sink(link: boolean): ContentSink {
     return {
       link,
+      dir: this.dir,
       tmpPath: () => this.tmpPath(),
       adopt: (tmp, key) => this.adopt(tmp, key),
       has: (key) => this.has(key),

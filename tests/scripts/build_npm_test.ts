@@ -60,6 +60,37 @@ console.log(JSON.stringify({ forestAccuracy, svcAccuracy: await svc.score(s.xTes
   return kws;
 }
 
+/** Under Node the reading threads are worker threads: they hash, keep and move contents to their keys as under Deno. */
+async function nodeReaders(sb: Sandbox, proj: string): Promise<void> {
+  const data = join(sb.dir, "pool-data");
+  mkdirSync(join(data, "tmp"), { recursive: true });
+  writeFileSync(
+    join(proj, "pool.mjs"),
+    `
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFiles } from "./node_modules/dws/esm/core/hash/pool.js";
+const data = ${JSON.stringify(data)};
+const jobs = [];
+for (let i = 0; i < 24; i++) {
+  const path = data + "/f" + i;
+  writeFileSync(path, new Uint8Array(3 << 20).fill(i % 12));
+  jobs.push({ path, size: 3 << 20, keep: data + "/tmp/" + i, store: data + "/objects" });
+}
+const results = await readFiles(jobs, { threads: 2 });
+const ok = results.every((r, i) => r.hash === createHash("sha1").update(readFileSync(jobs[i].path)).digest("hex") &&
+  existsSync(data + "/objects/" + r.hash.slice(0, 2) + "/" + r.hash.slice(2)) && !existsSync(jobs[i].keep));
+console.log(JSON.stringify({ ok, kept: results.map((r) => r.kept) }));
+`,
+  );
+  const out = await run(sb, ["node", "pool.mjs"], { cwd: proj });
+  const { ok, kept } = JSON.parse(out.stdout.trim().split("\n").pop()!);
+  assert.ok(ok, out.stdout);
+  // 12 distinct contents: each stored once, its twin found present.
+  assert.equal(kept.filter((k: string) => k === "new").length, 12);
+  assert.equal(kept.filter((k: string) => k === "present").length, 12);
+}
+
 /** The tfjs kit (dws/kits/tfjs) from Node, with @tensorflow/tfjs (not tfjs-node) from the npm registry. */
 async function tfjsStory(sb: Sandbox, proj: string, kws: string): Promise<void> {
   await run(sb, ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "@tensorflow/tfjs@4.22.0"], {
@@ -147,6 +178,7 @@ console.log(JSON.stringify({ hash, history, status: dws.statusReport(await dws.o
 
   const bin = await run(sb, [join(proj, "node_modules/.bin/dws"), "report", "history"], { cwd: ws });
   assert.match(bin.stdout, /\| N1 +\|/);
+  await nodeReaders(sb, proj);
 
   await tfjsStory(sb, proj, await mlKitStory(sb, proj));
 });

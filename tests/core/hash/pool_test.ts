@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashFiles, readFiles } from "../../../core/hash/pool.ts";
-import type { ReadJob } from "../../../core/hash/file_read.ts";
+import { fanOutPath, type ReadJob } from "../../../core/hash/file_read.ts";
 import { gitBlobHash, hashFile, hashFileSync, sha1Hex } from "../../../core/base/hashing.ts";
 
 Deno.test("gitBlobHash equals git hash-object", () => {
@@ -81,6 +81,41 @@ Deno.test("a large file to keep is copied by the kernel and its copy hashed", as
     assert.equal(hashFileSync(join(dir, "kept")), r.hash);
     assert.equal(statSync(join(dir, "kept")).mode & 0o777, 0o444);
     assert.notEqual(statSync(join(dir, "kept")).ino, statSync(path).ino);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("reading threads move what they kept to its key; a content kept twice is stored once", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "dws-pool-"));
+  try {
+    mkdirSync(join(dir, "tmp"));
+    const jobs: ReadJob[] = [];
+    for (let i = 0; i < 24; i++) {
+      const path = join(dir, `f${i}`);
+      writeFileSync(path, new Uint8Array(3 << 20).fill(i % 12));
+      // Every other content is kept by protected hard link, the others by copy.
+      const protect = i % 2 ? 0o444 : undefined;
+      jobs.push({ path, size: 3 << 20, keep: join(dir, "tmp", `${i}`), store: join(dir, "objects"), protect });
+    }
+    const results = await readFiles(jobs, { threads: 2 });
+    assert.deepEqual(readdirSync(join(dir, "tmp")), []);
+    const byHash = new Map<string, number>();
+    results.forEach((r, i) => {
+      assert.ok(r.stable && r.error === undefined);
+      const object = fanOutPath(join(dir, "objects"), r.hash);
+      assert.equal(hashFileSync(object), r.hash);
+      assert.equal(statSync(object).mode & 0o777, 0o444);
+      if (r.kept === "new") byHash.set(r.hash, i);
+      // A linked file's recorded stat is its stat after the link moved: what the stat cache must see.
+      if (r.linked) assert.equal(r.stat[3], statSync(jobs[i].path).ctimeMs);
+    });
+    assert.equal(byHash.size, 12);
+    assert.equal(results.filter((r) => r.kept === "present").length, 12);
+    for (const [hash, i] of byHash) {
+      const linked = statSync(fanOutPath(join(dir, "objects"), hash)).ino === statSync(jobs[i].path).ino;
+      assert.equal(linked, results[i].linked);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
