@@ -35,6 +35,8 @@ export interface ReadJob {
    * already: the move happens on the thread that read the file.
    */
   store?: string;
+  /** Give the kept copy this mode once written, and report its stat as `keptStat`. */
+  mode?: number;
 }
 
 /** `[size, mtimeMs, ino, ctimeMs, mode]` of a file. */
@@ -52,6 +54,8 @@ export interface ReadResult {
   linked: boolean;
   /** With `store`: the content was moved there (`new`) or was there already (`present`). */
   kept?: "new" | "present";
+  /** With `mode`: the kept copy's stat once it has the mode. */
+  keptStat?: StatTuple;
   /** Set when the file could not be read (then nothing is kept). */
   error?: string;
   /** The error's code, e.g. `ENOENT`. */
@@ -90,6 +94,8 @@ export interface ReadIo {
   mkdirp(path: string): void;
   /** Change a file's permission bits. */
   chmod(path: string, mode: number): void;
+  /** Rename a file (replacing `dest`). */
+  rename(src: string, dest: string): void;
   /** A new SHA-1 computation. */
   sha1(): { update(bytes: Uint8Array): void; digest(): string };
 }
@@ -115,6 +121,7 @@ export function makeReadIo(deno: unknown, nodeFs: typeof fs, nodeCrypto: typeof 
     removeSync(p: string): void;
     mkdirSync(p: string, o: Record<string, unknown>): void;
     chmodSync(p: string, m: number): void;
+    renameSync(a: string, b: string): void;
   } | undefined;
   if (D) {
     const wrap = (f: DenoFile): IoFile => ({
@@ -138,6 +145,7 @@ export function makeReadIo(deno: unknown, nodeFs: typeof fs, nodeCrypto: typeof 
       unlink: (p) => D.removeSync(p),
       mkdirp: (p) => D.mkdirSync(p, { recursive: true }),
       chmod: (p, m) => D.chmodSync(p, m),
+      rename: (a, b) => D.renameSync(a, b),
       sha1,
     };
   }
@@ -162,6 +170,7 @@ export function makeReadIo(deno: unknown, nodeFs: typeof fs, nodeCrypto: typeof 
     unlink: (p) => nodeFs.unlinkSync(p),
     mkdirp: (p) => void nodeFs.mkdirSync(p, { recursive: true }),
     chmod: (p, m) => nodeFs.chmodSync(p, m),
+    rename: (a, b) => nodeFs.renameSync(a, b),
     sha1,
   };
 }
@@ -206,6 +215,59 @@ export function moveToKey(
   }
   io.unlink(tmp);
   return { dest, kept };
+}
+
+/** Give `path` permission bits `mode` (a umask may have taken some at creation); returns its stat. */
+export function withMode(io: ReadIo, path: string, mode: number): StatTuple {
+  const st = io.lstat(path);
+  if ((st[4] & 0o7777) === mode) return st;
+  io.chmod(path, mode);
+  return io.lstat(path);
+}
+
+/** A hard link to make: `dest` becomes another name of `src`. */
+export interface LinkJob {
+  /** The existing file. */
+  src: string;
+  /** The new name (replaced when it exists). */
+  dest: string;
+  /** An unused name beside `dest`, to link first when `dest` exists and must be replaced in one rename. */
+  tmp: string;
+}
+
+/** What making a link gave: the file's stat after it, or the failure. */
+export interface LinkResult {
+  /** The stat of `dest` once linked. */
+  stat?: StatTuple;
+  /** Set when the link could not be made (then nothing changed). */
+  error?: string;
+  /** The error's code, e.g. `EXDEV`. */
+  code?: string;
+}
+
+/**
+ * Make `job.dest` a hard link to `job.src`: an existing `dest` is replaced
+ * in one rename. Never throws. Sent to the workers as source too.
+ *
+ * @example
+ * ```ts
+ * linkOnce(READ_IO, { src: "/store/ab/cdef", dest: "/data/a.bin", tmp: "/data/.dws-restore-1" }).stat;
+ * ```
+ */
+export function linkOnce(io: ReadIo, job: LinkJob): LinkResult {
+  try {
+    try {
+      io.link(job.src, job.dest);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EEXIST") throw e;
+      io.link(job.src, job.tmp);
+      io.rename(job.tmp, job.dest);
+    }
+    return { stat: io.lstat(job.dest) };
+  } catch (e) {
+    const err = e as { message?: string; code?: string };
+    return { error: String(err.message), code: err.code };
+  }
 }
 
 /** This thread's {@link ReadIo}. */
@@ -268,6 +330,9 @@ export function readFileOnce(io: ReadIo, job: ReadJob, buf: Uint8Array): ReadRes
   try {
     const src = linked ? job.keep! : job.path;
     const { hash, bytes } = copy(src, linked ? undefined : job.keep);
+    const keptStat = job.mode !== undefined && !linked && job.keep !== undefined
+      ? withMode(io, job.keep, job.mode)
+      : undefined;
     let stat = io.lstat(src);
     let stable = asListed(stat, bytes);
     if (linked && stable) {
@@ -278,7 +343,7 @@ export function readFileOnce(io: ReadIo, job: ReadJob, buf: Uint8Array): ReadRes
       stable = asListed(stat, bytes);
       if (!stable) io.chmod(src, before[4] & 0o7777);
     }
-    if (!stable || job.store === undefined || job.keep === undefined) return { hash, stat, stable, linked };
+    if (!stable || job.store === undefined || job.keep === undefined) return { hash, stat, stable, linked, keptStat };
     const { dest, kept } = moveToKey(io, job.keep, job.store, hash);
     // Linking and unlinking changed the file's ctime: the stat cache needs the stat after them.
     if (linked) stat = io.lstat(kept === "new" ? dest : job.path);

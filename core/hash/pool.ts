@@ -10,16 +10,20 @@
 import { availableParallelism } from "node:os";
 import {
   fanOutPath,
+  type LinkJob,
+  linkOnce,
+  type LinkResult,
   makeReadIo,
   moveToKey,
   READ_IO,
   readFileOnce,
   type ReadJob,
   type ReadResult,
+  withMode,
 } from "./file_read.ts";
 
 /** The functions a reading thread runs, declared under their names here (a bundler may rename them). */
-const READER_FUNCTIONS = [makeReadIo, fanOutPath, moveToKey, readFileOnce]
+const READER_FUNCTIONS = [makeReadIo, fanOutPath, moveToKey, withMode, readFileOnce, linkOnce]
   .map((f) => `const ${f.name} = ${f.toString()};`)
   .join("\n");
 
@@ -32,8 +36,9 @@ import * as nodeCrypto from "node:crypto";
 ${READER_FUNCTIONS}
 const io = ${makeReadIo.name}(Deno, undefined, nodeCrypto);
 const buf = new Uint8Array(1 << 20);
-self.onmessage = ({ data: { batch, jobs } }) => {
-  self.postMessage({ batch, results: jobs.map((job) => ${readFileOnce.name}(io, job, buf)) });
+const ops = { read: (job) => ${readFileOnce.name}(io, job, buf), link: (job) => ${linkOnce.name}(io, job) };
+self.onmessage = ({ data: { op, batch, jobs } }) => {
+  self.postMessage({ batch, results: jobs.map(ops[op]) });
 };
 `;
 
@@ -43,19 +48,24 @@ const { parentPort } = require("node:worker_threads");
 ${READER_FUNCTIONS}
 const io = ${makeReadIo.name}(undefined, require("node:fs"), require("node:crypto"));
 const buf = new Uint8Array(1 << 20);
-parentPort.on("message", ({ batch, jobs }) => {
-  parentPort.postMessage({ batch, results: jobs.map((job) => ${readFileOnce.name}(io, job, buf)) });
+const ops = { read: (job) => ${readFileOnce.name}(io, job, buf), link: (job) => ${linkOnce.name}(io, job) };
+parentPort.on("message", ({ op, batch, jobs }) => {
+  parentPort.postMessage({ batch, results: jobs.map(ops[op]) });
 });
 `;
 
+/** What a thread does to each job of a batch: {@link readFileOnce} or {@link linkOnce}. */
+type Op = "read" | "link";
+
 /** A batch of jobs for a reading thread, and what it sends back. */
 interface BatchIn {
+  op: Op;
   batch: number;
-  jobs: ReadJob[];
+  jobs: unknown[];
 }
 interface BatchOut {
   batch: number;
-  results: ReadResult[];
+  results: unknown[];
 }
 
 /** A reading thread, whichever the runtime has. */
@@ -108,6 +118,8 @@ export interface HashJob {
 
 /** Below this much data, starting workers costs more than it saves. */
 const PARALLEL_MIN_BYTES = 64 << 20;
+/** Below this many links, likewise. */
+const PARALLEL_MIN_LINKS = 4096;
 const BATCH_BYTES = 8 << 20;
 const BATCH_FILES = 256;
 
@@ -116,7 +128,7 @@ let sharedBuffer: Uint8Array | undefined;
 /** Options of {@link readFiles}. */
 export interface ReadFilesOptions {
   /** Called after each file (for progress). */
-  onDone?: (job: ReadJob) => void;
+  onDone?: (job: ReadJob, index: number) => void;
   /** Worker threads (default: one per core). */
   threads?: number;
 }
@@ -135,27 +147,58 @@ export async function readFiles(jobs: readonly ReadJob[], options: ReadFilesOpti
   const threads = Math.min(options.threads ?? availableParallelism(), jobs.length);
   if (total < PARALLEL_MIN_BYTES || threads < 2) {
     const buf = sharedBuffer ??= new Uint8Array(1 << 20);
-    return jobs.map((j) => {
+    return jobs.map((j, i) => {
       const r = readFileOnce(READ_IO, j, buf);
-      options.onDone?.(j);
+      options.onDone?.(j, i);
       return r;
     });
   }
-  return await inWorkers(jobs, batchesOf(jobs), { ...options, threads });
+  return await inWorkers("read", jobs, batchesOf(jobs.map((j) => j.size)), { ...options, threads }) as ReadResult[];
+}
+
+/**
+ * Make each hard link (see {@link linkOnce}), on every core when there are
+ * many; results in job order.
+ *
+ * @example
+ * ```ts
+ * const [r] = await linkFiles([{ src: "/store/ab/cdef", dest: "/data/a.bin", tmp: "/data/.dws-restore-1" }]);
+ * r.stat;
+ * ```
+ */
+export async function linkFiles(
+  jobs: readonly LinkJob[],
+  options: { onDone?: (job: LinkJob, index: number) => void; threads?: number } = {},
+): Promise<LinkResult[]> {
+  const threads = Math.min(options.threads ?? availableParallelism(), jobs.length);
+  if (jobs.length < PARALLEL_MIN_LINKS || threads < 2) {
+    return jobs.map((j, i) => {
+      const r = linkOnce(READ_IO, j);
+      options.onDone?.(j, i);
+      return r;
+    });
+  }
+  // Jobs in order, so each thread mostly links into its own folders (a folder takes one link at a time).
+  const batches = Array.from(
+    { length: Math.ceil(jobs.length / BATCH_FILES) },
+    (_, b) =>
+      Array.from({ length: Math.min(BATCH_FILES, jobs.length - b * BATCH_FILES) }, (_, k) => b * BATCH_FILES + k),
+  );
+  return await inWorkers("link", jobs, batches, { ...options, threads }) as LinkResult[];
 }
 
 /**
  * Batches of about 8 MB (or one large file) keep messaging cheap; largest
  * files go first so the workers stay evenly busy to the end.
  */
-function batchesOf(jobs: readonly ReadJob[]): number[][] {
-  const order = jobs.map((_, i) => i).sort((a, b) => jobs[b].size - jobs[a].size);
+function batchesOf(sizes: readonly number[]): number[][] {
+  const order = sizes.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a]);
   const batches: number[][] = [];
   let current: number[] = [];
   let currentBytes = 0;
   for (const i of order) {
     current.push(i);
-    currentBytes += jobs[i].size;
+    currentBytes += sizes[i];
     if (currentBytes >= BATCH_BYTES || current.length >= BATCH_FILES) {
       batches.push(current);
       current = [];
@@ -166,12 +209,13 @@ function batchesOf(jobs: readonly ReadJob[]): number[][] {
   return batches;
 }
 
-async function inWorkers(
-  jobs: readonly ReadJob[],
+async function inWorkers<J>(
+  op: Op,
+  jobs: readonly J[],
   batches: number[][],
-  options: ReadFilesOptions & { threads: number },
-): Promise<ReadResult[]> {
-  const results = new Array<ReadResult>(jobs.length);
+  options: { onDone?: (job: J, index: number) => void; threads: number },
+): Promise<unknown[]> {
+  const results = new Array<unknown>(jobs.length);
   let next = 0;
   const readers = await startReaders(options.threads);
   try {
@@ -180,12 +224,12 @@ async function inWorkers(
         const send = () => {
           if (next >= batches.length) return resolve();
           const batch = next++;
-          r.send({ batch, jobs: batches[batch].map((i) => jobs[i]) });
+          r.send({ op, batch, jobs: batches[batch].map((i) => jobs[i]) });
         };
         r.listen((m) => {
           batches[m.batch].forEach((id, k) => {
             results[id] = m.results[k];
-            options.onDone?.(jobs[id]);
+            options.onDone?.(jobs[id], id);
           });
           send();
         }, reject);

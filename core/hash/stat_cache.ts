@@ -41,8 +41,27 @@ interface Saved {
 /** The mtime recorded for a racily clean file: no real stat matches it. */
 const RACY_MTIME = -1;
 
+/**
+ * How long after a file's mtime an edit may still leave its stat as is. A
+ * time on a whole second may come from a file system that keeps seconds
+ * only; others keep at least milliseconds, and the kernel stamps files from
+ * a clock that ticks at least every 10 ms.
+ */
 function racyMargin(st: StatLike): number {
-  return Number.isInteger(st.mtimeMs) ? 1000 : 10;
+  return st.mtimeMs % 1000 === 0 ? 1000 : 20;
+}
+
+/**
+ * When a read of a file with stat `st` becomes trustworthy: an edit after
+ * then changes its stat. The cache trusts only contents read from then on.
+ *
+ * @example
+ * ```ts
+ * const wait = trustedFrom(lstatFile("/data/a.csv")) - Date.now(); // > 0: read it again after
+ * ```
+ */
+export function trustedFrom(st: StatLike): number {
+  return st.mtimeMs + racyMargin(st);
 }
 
 /** A loaded stat cache. */
@@ -140,7 +159,7 @@ export class StatCache {
     // A file changed too close to the read may change again unseen within the clock's resolution: its
     // stat is never trusted (lookup misses), but its hash stays known to previous(), which finds an
     // object edited in place through a hard link.
-    const racy = st.mtimeMs > startedAt - racyMargin(st);
+    const racy = trustedFrom(st) > startedAt;
     this.#next[rel] = [st.size, racy ? RACY_MTIME : st.mtimeMs, st.ino, st.ctimeMs, hash];
   }
 

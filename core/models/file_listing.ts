@@ -79,6 +79,7 @@ export function serializeFileListing(l: FileListing): string {
  * ```
  */
 export function listedPathProblem(path: string): string | undefined {
+  if (plainlySafe(path)) return undefined;
   const problem = relativePathProblem(path);
   if (problem) return problem;
   const bytes = (s: string) => new TextEncoder().encode(s).length;
@@ -88,6 +89,19 @@ export function listedPathProblem(path: string): string | undefined {
   if (long !== undefined) return `the name ${quote(long)} (${bytes(long)} bytes) is too long`;
   if (parts.some((p) => p.startsWith(RESTORE_TEMP_PREFIX))) return `'${path}' uses a name dws keeps for itself`;
   return undefined;
+}
+
+const PLAIN_CHARS = /^[A-Za-z0-9_.+=,@~%/-]+$/;
+const DOT_PART = /(^|\/)\.\.?(\/|$)/;
+
+/**
+ * The common case, decided without encoding: short ASCII names of plain
+ * characters, relative, normalised, none of them dws's. Whatever this
+ * accepts {@link listedPathProblem}'s full checks accept too.
+ */
+function plainlySafe(path: string): boolean {
+  return path.length <= NAME_MAX && PLAIN_CHARS.test(path) && path[0] !== "/" && !path.endsWith("/") &&
+    !path.includes("//") && !DOT_PART.test(path) && !path.includes(RESTORE_TEMP_PREFIX);
 }
 
 /** A piece of untrusted text, short and on one line, for a message. */

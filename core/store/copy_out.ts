@@ -6,10 +6,9 @@
  *
  * @module
  */
-import { chmodSync, existsSync, rmSync } from "node:fs";
-import process from "node:process";
+import { existsSync, rmSync } from "node:fs";
 import { ConfigurationError, systemErrorMessage } from "../base/errors.ts";
-import type { ReadJob, ReadResult } from "../hash/file_read.ts";
+import type { ReadJob, ReadResult, StatTuple } from "../hash/file_read.ts";
 import { readFiles } from "../hash/pool.ts";
 
 /** One object to copy out. */
@@ -29,16 +28,15 @@ export interface CopyJob {
 /** How copying one object out went. */
 export type CopyOutcome = "ok" | "corrupt" | "missing";
 
-/** The objects that could not be copied out. */
+/** The objects that could not be copied out, and the stat of each file that was. */
 export interface CopyProblems {
   /** Keys whose content did not match (their files were not written). */
   corrupt: string[];
   /** Keys the store lacks. */
   missing: string[];
+  /** The stat of each file written, by its `dest`, as it is now (its mode set). */
+  written: Map<string, StatTuple>;
 }
-
-/** Files are written read-only first (as store objects are); their own mode is set after. */
-const WRITTEN_MODE = 0o444;
 
 /** What a finished copy means: the file is right (given its mode), or gone again. */
 function outcomeOf(job: CopyJob, r: ReadResult): CopyOutcome {
@@ -51,8 +49,6 @@ function outcomeOf(job: CopyJob, r: ReadResult): CopyOutcome {
     rmSync(job.dest, { force: true });
     return "corrupt";
   }
-  // The umask may have taken bits from the mode the file was created with.
-  if ((WRITTEN_MODE & ~process.umask()) !== job.mode) chmodSync(job.dest, job.mode);
   return "ok";
 }
 
@@ -70,13 +66,14 @@ export async function copyObjectsOut(
   jobs: readonly CopyJob[],
   options: { onDone?: (job: CopyJob) => void } = {},
 ): Promise<CopyProblems> {
-  const reads: ReadJob[] = jobs.map((j) => ({ path: j.src, size: j.size, keep: j.dest }));
+  const reads: ReadJob[] = jobs.map((j) => ({ path: j.src, size: j.size, keep: j.dest, mode: j.mode }));
   const byRead = new Map(reads.map((r, i) => [r, jobs[i]]));
   const results = await readFiles(reads, { onDone: (r) => options.onDone?.(byRead.get(r)!) });
-  const problems: CopyProblems = { corrupt: [], missing: [] };
+  const problems: CopyProblems = { corrupt: [], missing: [], written: new Map() };
   jobs.forEach((job, i) => {
     const outcome = outcomeOf(job, results[i]);
     if (outcome !== "ok") problems[outcome].push(job.key);
+    else problems.written.set(job.dest, results[i].keptStat!);
   });
   return problems;
 }

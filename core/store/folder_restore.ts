@@ -19,7 +19,7 @@ import { ConfigurationError } from "../base/errors.ts";
 import { faultPoint } from "../base/fault.ts";
 import { hashFileSync } from "../base/hashing.ts";
 import { formatBytes, type Output, throttledProgress } from "../base/output.ts";
-import type { StatCache } from "../hash/stat_cache.ts";
+import { type StatCache, trustedFrom } from "../hash/stat_cache.ts";
 import {
   type FileListing,
   type ListedFile,
@@ -29,6 +29,8 @@ import {
 import { applyFolderChanges, type FolderChanges, RealFolders, undoStaging } from "../snapshot/folder_changes.ts";
 import { endRestoreJournal, writeRestoreJournal } from "../snapshot/restore_journal.ts";
 import { type CopyJob, copyObjectsOut } from "./copy_out.ts";
+import type { StatTuple } from "../hash/file_read.ts";
+import { linkFiles } from "../hash/pool.ts";
 import { CORRUPT_OBJECT_FIX, type ObjectStore } from "./object_store.ts";
 import { PROTECTED_MODE } from "../hash/folder_read.ts";
 
@@ -332,30 +334,37 @@ function copyJobs(listing: Map<string, ListedFile>, changes: FolderChanges, stor
 }
 
 /**
- * Copy every new file out, checking SHA-1s; a bad or missing object stops
- * here and what was written is taken back: nothing changed.
+ * Copy every new file out, checking SHA-1s (in link mode, protected files
+ * are linked to their objects instead); a bad or missing object stops here
+ * and what was written is taken back: nothing changed. Returns the stat of
+ * every file made, by destination.
  */
-async function stage(plan: FolderRestorePlan, changes: FolderChanges, options: RestoreFolderOptions): Promise<void> {
-  if (!plan.write.length) return;
+async function stage(
+  plan: FolderRestorePlan,
+  changes: FolderChanges,
+  options: RestoreFolderOptions,
+): Promise<Map<string, StatTuple>> {
+  if (!plan.write.length) return new Map();
   const { store } = options;
   const show = options.output ? throttledProgress(options.output) : undefined;
   const totalBytes = plan.write.reduce((n, f) => n + f.size, 0);
   let files = 0;
   let bytes = 0;
-  const jobs = copyJobs(new Map(plan.write.map((f) => [f.path, f])), changes, store)
-    // In link mode a protected file is its object: linked, not copied (fsck checks objects).
-    .filter((j) => !(options.link && j.mode === PROTECTED_MODE && store.linkOut(j.key, j.dest)));
-  const problems = await copyObjectsOut(jobs, {
-    onDone(job) {
-      files++;
-      bytes += job.size;
-      show?.(() =>
-        `Restoring ${options.resource}: ${files}/${jobs.length} files, ${formatBytes(bytes)}/${formatBytes(totalBytes)}`
-      );
-    },
-  });
+  const onDone = (job: { size: number }) => {
+    files++;
+    bytes += job.size;
+    show?.(() =>
+      `Restoring ${options.resource}: ${files}/${plan.write.length} files, ${formatBytes(bytes)}/${
+        formatBytes(totalBytes)
+      }`
+    );
+  };
+  const all = copyJobs(new Map(plan.write.map((f) => [f.path, f])), changes, store);
+  // In link mode a protected file is its object: linked, not copied (fsck checks objects).
+  const { linked, copy } = await linkProtected(all, options.link === true, { store, onDone });
+  const problems = await copyObjectsOut(copy, { onDone });
   options.output?.progress(undefined);
-  if (!problems.corrupt.length && !problems.missing.length) return;
+  if (!problems.corrupt.length && !problems.missing.length) return new Map([...linked, ...problems.written]);
   undoStaging(changes);
   endRestoreJournal(options.wsDir);
   if (problems.corrupt.length) store.refuseCorrupt([...new Set(problems.corrupt)], CORRUPT_OBJECT_FIX);
@@ -365,19 +374,67 @@ async function stage(plan: FolderRestorePlan, changes: FolderChanges, options: R
   );
 }
 
+/** Link the jobs of protected files to their objects; the others, and those that cannot be linked, are to copy. */
+async function linkProtected(
+  jobs: CopyJob[],
+  link: boolean,
+  options: { store: ObjectStore; onDone: (job: CopyJob) => void },
+): Promise<{ linked: Map<string, StatTuple>; copy: CopyJob[] }> {
+  const toLink = link ? jobs.filter((j) => j.mode === PROTECTED_MODE) : [];
+  if (!toLink.length) return { linked: new Map(), copy: jobs };
+  const results = await linkFiles(toLink.map((j) => options.store.linkJob(j.key, j.dest)), {
+    onDone: (_, i) => options.onDone(toLink[i]),
+  });
+  const linked = new Map<string, StatTuple>();
+  toLink.forEach((j, i) => results[i].stat && linked.set(j.dest, results[i].stat));
+  return { linked, copy: jobs.filter((j) => !linked.has(j.dest)) };
+}
+
 /**
  * Teach the stat cache every file the folder now has (written, re-moded or
  * hashed by this restore): the next snapshot or restore reads none of them
- * again. `startedAt` is when the folder was first looked at.
+ * again. `made` has the stat of files made in place (others are looked at);
+ * `startedAt` is when the folder was first looked at.
  */
-function updateCache(root: string, plan: FolderRestorePlan, cache: StatCache, startedAt: number): void {
+async function updateCache(
+  root: string,
+  plan: FolderRestorePlan,
+  options: { cache: StatCache; startedAt: number; made?: Map<string, StatTuple> },
+): Promise<void> {
+  const { cache, made } = options;
   const now = Date.now();
   const touched = [...plan.write, ...plan.chmod];
-  for (const f of touched) cache.store(f.path, lstatFile(join(root, f.path)), f.sha1, now);
+  const late: ListedFile[] = [];
+  for (const f of touched) {
+    const full = join(root, f.path);
+    const m = made?.get(full);
+    const st = m ? { size: m[0], mtimeMs: m[1], ino: m[2], ctimeMs: m[3] } : lstatFile(full);
+    if (trustedFrom(st) > now) late.push(f);
+    else cache.store(f.path, st, f.sha1, now);
+  }
+  await rereadLate(root, late, cache);
   const unchanged = new Set(plan.hashed);
   for (const f of touched) unchanged.delete(f.path);
-  for (const p of unchanged) cache.store(p, plan.now.files.get(p)!, plan.known.get(p)!, startedAt);
+  for (const p of unchanged) cache.store(p, plan.now.files.get(p)!, plan.known.get(p)!, options.startedAt);
   cache.save();
+}
+
+/**
+ * Files written in the last few milliseconds could still be edited unseen
+ * (a stat cannot tell): read once the clock has moved on, so even they are
+ * known to the next snapshot.
+ */
+async function rereadLate(root: string, late: readonly ListedFile[], cache: StatCache): Promise<void> {
+  if (!late.length) return;
+  const until = Math.max(...late.map((f) => trustedFrom(lstatFile(join(root, f.path)))));
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, until - Date.now() + 1)));
+  const startedAt = Date.now();
+  for (const f of late) {
+    const full = join(root, f.path);
+    const st = lstatFile(full);
+    const sha = hashFileSync(full);
+    if (sha === f.sha1) cache.store(f.path, st, sha, startedAt);
+  }
 }
 
 /**
@@ -400,19 +457,23 @@ export async function restoreFolderTo(
   const result = { written: plan.write.length, overview, chmod: plan.chmod.length, changed: false };
   const changes = changesOf(plan, root);
   if (!plan.write.length && !plan.remove.length && !plan.chmod.length && !plan.links.length && !plan.emptyDirs.length) {
-    if (options.cache) updateCache(root, plan, options.cache, startedAt);
+    if (options.cache) await updateCache(root, plan, { cache: options.cache, startedAt });
     return result;
   }
   if (overview.overwritten.length || overview.removed.length) await options.confirm?.(overview);
   mkdirSync(root, { recursive: true });
   writeRestoreJournal(options.wsDir, { resource: options.resource, phase: "staging", changes });
-  await stage(plan, changes, options);
+  const staged = await stage(plan, changes, options);
   faultPoint("restore-staged");
   // Not evaluated when nobody asks to keep the present state (a folder created by clone).
   options.kept?.(keepFolderState(root, plan, options));
   writeRestoreJournal(options.wsDir, { resource: options.resource, phase: "applying", changes });
   applyFolderChanges(changes);
   endRestoreJournal(options.wsDir);
-  if (options.cache) updateCache(root, plan, options.cache, startedAt);
+  // Staged files were moved since they were made (a new ctime): only those made in place keep their stat.
+  const made = new Map(
+    changes.direct.map((p) => join(root, p)).filter((p) => staged.has(p)).map((p) => [p, staged.get(p)!]),
+  );
+  if (options.cache) await updateCache(root, plan, { cache: options.cache, startedAt, made });
   return { ...result, changed: true };
 }

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { ConfigurationError } from "../../../core/base/errors.ts";
-import { parseFileListing, serializeFileListing } from "../../../core/models/file_listing.ts";
+import { listedPathProblem, parseFileListing, serializeFileListing } from "../../../core/models/file_listing.ts";
+import { relativePathProblem } from "../../../core/base/paths.ts";
 import { hostileListings, validListingText } from "./hostile_listings.ts";
 
 Deno.test("file listing: a valid listing parses and serializes to the same bytes", () => {
@@ -34,4 +35,21 @@ Deno.test("file listing: every generated hostile listing is refused with one lin
       name,
     );
   }
+});
+
+Deno.test("file listing: the fast check of plain paths accepts nothing the full check refuses", () => {
+  // Short paths over an alphabet of the characters that matter: dots, slashes, and ones outside the plain set.
+  const alphabet = ["a", "b", ".", ".", "/", "/", "-", "%", "\\", ":", " ", "é", "\n", "\0"];
+  let seed = 17;
+  const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  let accepted = 0;
+  for (let i = 0; i < 50000; i++) {
+    const path = Array.from({ length: random(9) }, () => alphabet[random(alphabet.length)]).join("");
+    const full = relativePathProblem(path);
+    assert.equal(listedPathProblem(path) === undefined, full === undefined, JSON.stringify(path));
+    if (!full) accepted++;
+  }
+  assert.ok(accepted > 1000, `${accepted} safe paths generated`);
+  assert.match(listedPathProblem("a/.dws-restore-1/x")!, /name dws keeps/);
+  assert.match(listedPathProblem("a".repeat(256))!, /too long/);
 });
