@@ -116,7 +116,6 @@ export type { SnapshotMetadata } from "./core/models/snapshot_metadata.ts";
 export type { ManifestEntry } from "./core/models/manifest.ts";
 export { computeHashTree, type HashTree, type HashTreeOptions } from "./core/hash/folder_hash.ts";
 export { type ContentSink, type DamagedObject } from "./core/hash/folder_read.ts";
-export { type LinkJob } from "./core/hash/file_read.ts";
 export { StatCache, type StatLike } from "./core/hash/stat_cache.ts";
 export type { FileStat } from "./core/hash/file_stat.ts";
 export { ObjectStore, type PutMethod } from "./core/store/object_store.ts";

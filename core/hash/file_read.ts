@@ -94,8 +94,6 @@ export interface ReadIo {
   mkdirp(path: string): void;
   /** Change a file's permission bits. */
   chmod(path: string, mode: number): void;
-  /** Rename a file (replacing `dest`). */
-  rename(src: string, dest: string): void;
   /** A new SHA-1 computation. */
   sha1(): { update(bytes: Uint8Array): void; digest(): string };
 }
@@ -121,7 +119,6 @@ export function makeReadIo(deno: unknown, nodeFs: typeof fs, nodeCrypto: typeof 
     removeSync(p: string): void;
     mkdirSync(p: string, o: Record<string, unknown>): void;
     chmodSync(p: string, m: number): void;
-    renameSync(a: string, b: string): void;
   } | undefined;
   if (D) {
     const wrap = (f: DenoFile): IoFile => ({
@@ -145,7 +142,6 @@ export function makeReadIo(deno: unknown, nodeFs: typeof fs, nodeCrypto: typeof 
       unlink: (p) => D.removeSync(p),
       mkdirp: (p) => D.mkdirSync(p, { recursive: true }),
       chmod: (p, m) => D.chmodSync(p, m),
-      rename: (a, b) => D.renameSync(a, b),
       sha1,
     };
   }
@@ -170,7 +166,6 @@ export function makeReadIo(deno: unknown, nodeFs: typeof fs, nodeCrypto: typeof 
     unlink: (p) => nodeFs.unlinkSync(p),
     mkdirp: (p) => void nodeFs.mkdirSync(p, { recursive: true }),
     chmod: (p, m) => nodeFs.chmodSync(p, m),
-    rename: (a, b) => nodeFs.renameSync(a, b),
     sha1,
   };
 }
@@ -223,51 +218,6 @@ export function withMode(io: ReadIo, path: string, mode: number): StatTuple {
   if ((st[4] & 0o7777) === mode) return st;
   io.chmod(path, mode);
   return io.lstat(path);
-}
-
-/** A hard link to make: `dest` becomes another name of `src`. */
-export interface LinkJob {
-  /** The existing file. */
-  src: string;
-  /** The new name (replaced when it exists). */
-  dest: string;
-  /** An unused name beside `dest`, to link first when `dest` exists and must be replaced in one rename. */
-  tmp: string;
-}
-
-/** What making a link gave: the file's stat after it, or the failure. */
-export interface LinkResult {
-  /** The stat of `dest` once linked. */
-  stat?: StatTuple;
-  /** Set when the link could not be made (then nothing changed). */
-  error?: string;
-  /** The error's code, e.g. `EXDEV`. */
-  code?: string;
-}
-
-/**
- * Make `job.dest` a hard link to `job.src`: an existing `dest` is replaced
- * in one rename. Never throws. Sent to the workers as source too.
- *
- * @example
- * ```ts
- * linkOnce(READ_IO, { src: "/store/ab/cdef", dest: "/data/a.bin", tmp: "/data/.dws-restore-1" }).stat;
- * ```
- */
-export function linkOnce(io: ReadIo, job: LinkJob): LinkResult {
-  try {
-    try {
-      io.link(job.src, job.dest);
-    } catch (e) {
-      if ((e as { code?: string }).code !== "EEXIST") throw e;
-      io.link(job.src, job.tmp);
-      io.rename(job.tmp, job.dest);
-    }
-    return { stat: io.lstat(job.dest) };
-  } catch (e) {
-    const err = e as { message?: string; code?: string };
-    return { error: String(err.message), code: err.code };
-  }
 }
 
 /** This thread's {@link ReadIo}. */

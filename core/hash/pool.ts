@@ -10,9 +10,6 @@
 import { availableParallelism } from "node:os";
 import {
   fanOutPath,
-  type LinkJob,
-  linkOnce,
-  type LinkResult,
   makeReadIo,
   moveToKey,
   READ_IO,
@@ -23,7 +20,7 @@ import {
 } from "./file_read.ts";
 
 /** The functions a reading thread runs, declared under their names here (a bundler may rename them). */
-const READER_FUNCTIONS = [makeReadIo, fanOutPath, moveToKey, withMode, readFileOnce, linkOnce]
+const READER_FUNCTIONS = [makeReadIo, fanOutPath, moveToKey, withMode, readFileOnce]
   .map((f) => `const ${f.name} = ${f.toString()};`)
   .join("\n");
 
@@ -36,9 +33,8 @@ import * as nodeCrypto from "node:crypto";
 ${READER_FUNCTIONS}
 const io = ${makeReadIo.name}(Deno, undefined, nodeCrypto);
 const buf = new Uint8Array(1 << 20);
-const ops = { read: (job) => ${readFileOnce.name}(io, job, buf), link: (job) => ${linkOnce.name}(io, job) };
-self.onmessage = ({ data: { op, batch, jobs } }) => {
-  self.postMessage({ batch, results: jobs.map(ops[op]) });
+self.onmessage = ({ data: { batch, jobs } }) => {
+  self.postMessage({ batch, results: jobs.map((job) => ${readFileOnce.name}(io, job, buf)) });
 };
 `;
 
@@ -48,24 +44,19 @@ const { parentPort } = require("node:worker_threads");
 ${READER_FUNCTIONS}
 const io = ${makeReadIo.name}(undefined, require("node:fs"), require("node:crypto"));
 const buf = new Uint8Array(1 << 20);
-const ops = { read: (job) => ${readFileOnce.name}(io, job, buf), link: (job) => ${linkOnce.name}(io, job) };
-parentPort.on("message", ({ op, batch, jobs }) => {
-  parentPort.postMessage({ batch, results: jobs.map(ops[op]) });
+parentPort.on("message", ({ batch, jobs }) => {
+  parentPort.postMessage({ batch, results: jobs.map((job) => ${readFileOnce.name}(io, job, buf)) });
 });
 `;
 
-/** What a thread does to each job of a batch: {@link readFileOnce} or {@link linkOnce}. */
-type Op = "read" | "link";
-
 /** A batch of jobs for a reading thread, and what it sends back. */
 interface BatchIn {
-  op: Op;
   batch: number;
-  jobs: unknown[];
+  jobs: ReadJob[];
 }
 interface BatchOut {
   batch: number;
-  results: unknown[];
+  results: ReadResult[];
 }
 
 /** A reading thread, whichever the runtime has. */
@@ -118,8 +109,6 @@ export interface HashJob {
 
 /** Below this much data, starting workers costs more than it saves. */
 const PARALLEL_MIN_BYTES = 64 << 20;
-/** Below this many links, likewise. */
-const PARALLEL_MIN_LINKS = 4096;
 const BATCH_BYTES = 8 << 20;
 const BATCH_FILES = 256;
 
@@ -153,38 +142,7 @@ export async function readFiles(jobs: readonly ReadJob[], options: ReadFilesOpti
       return r;
     });
   }
-  return await inWorkers("read", jobs, batchesOf(jobs.map((j) => j.size)), { ...options, threads }) as ReadResult[];
-}
-
-/**
- * Make each hard link (see {@link linkOnce}), on every core when there are
- * many; results in job order.
- *
- * @example
- * ```ts
- * const [r] = await linkFiles([{ src: "/store/ab/cdef", dest: "/data/a.bin", tmp: "/data/.dws-restore-1" }]);
- * r.stat;
- * ```
- */
-export async function linkFiles(
-  jobs: readonly LinkJob[],
-  options: { onDone?: (job: LinkJob, index: number) => void; threads?: number } = {},
-): Promise<LinkResult[]> {
-  const threads = Math.min(options.threads ?? availableParallelism(), jobs.length);
-  if (jobs.length < PARALLEL_MIN_LINKS || threads < 2) {
-    return jobs.map((j, i) => {
-      const r = linkOnce(READ_IO, j);
-      options.onDone?.(j, i);
-      return r;
-    });
-  }
-  // Jobs in order, so each thread mostly links into its own folders (a folder takes one link at a time).
-  const batches = Array.from(
-    { length: Math.ceil(jobs.length / BATCH_FILES) },
-    (_, b) =>
-      Array.from({ length: Math.min(BATCH_FILES, jobs.length - b * BATCH_FILES) }, (_, k) => b * BATCH_FILES + k),
-  );
-  return await inWorkers("link", jobs, batches, { ...options, threads }) as LinkResult[];
+  return await inWorkers(jobs, batchesOf(jobs.map((j) => j.size)), { ...options, threads });
 }
 
 /**
@@ -209,13 +167,12 @@ function batchesOf(sizes: readonly number[]): number[][] {
   return batches;
 }
 
-async function inWorkers<J>(
-  op: Op,
-  jobs: readonly J[],
+async function inWorkers(
+  jobs: readonly ReadJob[],
   batches: number[][],
-  options: { onDone?: (job: J, index: number) => void; threads: number },
-): Promise<unknown[]> {
-  const results = new Array<unknown>(jobs.length);
+  options: ReadFilesOptions & { threads: number },
+): Promise<ReadResult[]> {
+  const results = new Array<ReadResult>(jobs.length);
   let next = 0;
   const readers = await startReaders(options.threads);
   try {
@@ -224,7 +181,7 @@ async function inWorkers<J>(
         const send = () => {
           if (next >= batches.length) return resolve();
           const batch = next++;
-          r.send({ op, batch, jobs: batches[batch].map((i) => jobs[i]) });
+          r.send({ batch, jobs: batches[batch].map((i) => jobs[i]) });
         };
         r.listen((m) => {
           batches[m.batch].forEach((id, k) => {

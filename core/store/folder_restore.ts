@@ -30,7 +30,6 @@ import { applyFolderChanges, type FolderChanges, RealFolders, undoStaging } from
 import { endRestoreJournal, writeRestoreJournal } from "../snapshot/restore_journal.ts";
 import { type CopyJob, copyObjectsOut } from "./copy_out.ts";
 import type { StatTuple } from "../hash/file_read.ts";
-import { linkFiles } from "../hash/pool.ts";
 import { CORRUPT_OBJECT_FIX, type ObjectStore } from "./object_store.ts";
 import { PROTECTED_MODE } from "../hash/folder_read.ts";
 
@@ -337,7 +336,7 @@ function copyJobs(listing: Map<string, ListedFile>, changes: FolderChanges, stor
  * Copy every new file out, checking SHA-1s (in link mode, protected files
  * are linked to their objects instead); a bad or missing object stops here
  * and what was written is taken back: nothing changed. Returns the stat of
- * every file made, by destination.
+ * every file copied, by destination.
  */
 async function stage(
   plan: FolderRestorePlan,
@@ -359,12 +358,16 @@ async function stage(
       }`
     );
   };
-  const all = copyJobs(new Map(plan.write.map((f) => [f.path, f])), changes, store);
-  // In link mode a protected file is its object: linked, not copied (fsck checks objects).
-  const { linked, copy } = await linkProtected(all, options.link === true, { store, onDone });
-  const problems = await copyObjectsOut(copy, { onDone });
+  const jobs = copyJobs(new Map(plan.write.map((f) => [f.path, f])), changes, store).filter((j) => {
+    // In link mode a protected file is its object: linked, not copied (fsck checks objects).
+    if (!options.link || j.mode !== PROTECTED_MODE || !store.linkOut(j.key, j.dest)) return true;
+    onDone(j);
+    return false;
+  });
+  const problems = await copyObjectsOut(jobs, { onDone });
   options.output?.progress(undefined);
-  if (!problems.corrupt.length && !problems.missing.length) return new Map([...linked, ...problems.written]);
+  // Links are looked at later: a stat right after each link costs more than all of them after.
+  if (!problems.corrupt.length && !problems.missing.length) return problems.written;
   undoStaging(changes);
   endRestoreJournal(options.wsDir);
   if (problems.corrupt.length) store.refuseCorrupt([...new Set(problems.corrupt)], CORRUPT_OBJECT_FIX);
@@ -372,22 +375,6 @@ async function stage(
     `${new Set(problems.missing).size} object(s) of the snapshot of '${options.resource}' are not in the object ` +
       `store (${store.dir}); nothing was changed; run 'dws pull' to fetch them`,
   );
-}
-
-/** Link the jobs of protected files to their objects; the others, and those that cannot be linked, are to copy. */
-async function linkProtected(
-  jobs: CopyJob[],
-  link: boolean,
-  options: { store: ObjectStore; onDone: (job: CopyJob) => void },
-): Promise<{ linked: Map<string, StatTuple>; copy: CopyJob[] }> {
-  const toLink = link ? jobs.filter((j) => j.mode === PROTECTED_MODE) : [];
-  if (!toLink.length) return { linked: new Map(), copy: jobs };
-  const results = await linkFiles(toLink.map((j) => options.store.linkJob(j.key, j.dest)), {
-    onDone: (_, i) => options.onDone(toLink[i]),
-  });
-  const linked = new Map<string, StatTuple>();
-  toLink.forEach((j, i) => results[i].stat && linked.set(j.dest, results[i].stat));
-  return { linked, copy: jobs.filter((j) => !linked.has(j.dest)) };
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   constants,
   copyFileSync,
   existsSync,
+  linkSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -31,7 +32,7 @@ import process from "node:process";
 import { writeFileAtomic } from "../base/atomic_write.ts";
 import { ConfigurationError } from "../base/errors.ts";
 import { hashFileSync, sha1Hex } from "../base/hashing.ts";
-import { fanOutPath, type LinkJob } from "../hash/file_read.ts";
+import { fanOutPath } from "../hash/file_read.ts";
 import { RESTORE_TEMP_PREFIX } from "../models/file_listing.ts";
 import { lstatFile } from "../hash/file_stat.ts";
 import type { ContentSink } from "../hash/folder_read.ts";
@@ -354,18 +355,27 @@ export class ObjectStore {
   }
 
   /**
-   * The link that makes `dest` a hard link to object `key` (protected link
-   * mode: the object is read-only), for {@link linkFiles}; `dest`'s folder
-   * exists. A `dest` that exists is replaced in one rename.
-   *
-   * @example
-   * ```ts
-   * await linkFiles([store.linkJob(key, "/data/a.bin")]);
-   * ```
+   * Make `dest` a hard link to object `key` (protected link mode: the object
+   * is read-only); false when the file system cannot link it there (then
+   * nothing changed).
    */
-  linkJob(key: string, dest: string): LinkJob {
+  linkOut(key: string, dest: string): boolean {
+    this.#mkdirFor(dest);
+    const src = this.path(key);
+    try {
+      linkSync(src, dest);
+      return true;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EEXIST") return false;
+    }
     const tmp = join(dirname(dest), `${RESTORE_TEMP_PREFIX}${process.pid}-${tmpCounter++}`);
-    return { src: this.path(key), dest, tmp };
+    try {
+      linkSync(src, tmp);
+    } catch {
+      return false;
+    }
+    renameSync(tmp, dest);
+    return true;
   }
 
   /** Every key in the store. */

@@ -14,7 +14,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha1Hex } from "../../../core/base/hashing.ts";
 import { ObjectStore } from "../../../core/store/object_store.ts";
-import { linkFiles } from "../../../core/hash/pool.ts";
 
 function tempDir(): { dir: string; [Symbol.dispose](): void } {
   const dir = mkdtempSync(join(tmpdir(), "dws-store-"));
@@ -86,24 +85,18 @@ Deno.test("the epoch stays while objects only arrive; remove changes it", () => 
   assert.notEqual(store.epoch(), epoch);
 });
 
-Deno.test("linkJob links a file to its object, replacing what is there in one rename", async () => {
+Deno.test("linkOut makes a file a hard link to its object, replacing what is there", () => {
   using t = tempDir();
   const store = new ObjectStore(join(t.dir, "store"));
   const key = store.putBytes("linked\n");
-  mkdirSync(join(t.dir, "data", "sub"), { recursive: true });
   const dest = join(t.dir, "data", "sub", "f.txt");
-  writeFileSync(join(t.dir, "data", "g.txt"), "old\n");
-  const results = await linkFiles([store.linkJob(key, dest), store.linkJob(key, join(t.dir, "data", "g.txt"))]);
+  assert.ok(store.linkOut(key, dest));
   assert.equal(statSync(dest).ino, statSync(store.path(key)).ino);
+  writeFileSync(join(t.dir, "data", "g.txt"), "old\n");
+  assert.ok(store.linkOut(key, join(t.dir, "data", "g.txt")));
   assert.equal(readFileSync(join(t.dir, "data", "g.txt"), "utf8"), "linked\n");
   assert.deepEqual(readdirSync(join(t.dir, "data")).sort(), ["g.txt", "sub"]);
-  // Each result is the file's stat after its link: what the stat cache records.
-  assert.deepEqual(results.map((r) => r.stat![3]), [
-    statSync(dest).ctimeMs,
-    statSync(join(t.dir, "data", "g.txt")).ctimeMs,
-  ]);
-  const [gone] = await linkFiles([store.linkJob(sha1Hex("absent"), join(t.dir, "data", "h.txt"))]);
-  assert.equal(gone.code, "ENOENT");
+  assert.equal(store.linkOut(sha1Hex("absent"), join(t.dir, "data", "h.txt")), false);
 });
 
 Deno.test("the first temporary file of a process removes stale ones: dead pids and day-old names, not live ones", async () => {
