@@ -13,9 +13,16 @@
  * - the ratios the targets are stated in; and `report history --limit 20`
  *   on 10,000 snapshots.
  *
- * Usage: deno run -A bench/snapshot.ts [--files N] [--kb K] [--peers VENV]
- * (or DWS_BENCH_FILES, DWS_BENCH_KB, DWS_BENCH_PEERS). Default: 20,000
- * files x 100 KB (2 GB); peers from /tmp/peers. Install them with
+ * This VM's write speed varies 2-5x from minute to minute (`cp -r` of the
+ * same folder took 1.2 s to 9 s), so each tool runs `--rounds` times, the
+ * limits are measured again in every round, every timed command starts
+ * after a `sync`, and the table shows medians (with the range); a ratio is
+ * the median of the ratios within each round.
+ *
+ * Usage: deno run -A bench/snapshot.ts [--files N] [--kb K] [--rounds R] [--peers VENV]
+ * (or DWS_BENCH_FILES, DWS_BENCH_KB, DWS_BENCH_ROUNDS, DWS_BENCH_PEERS).
+ * Default: 20,000 files x 100 KB (2 GB), 3 rounds; peers from /tmp/peers.
+ * Install them with
  * `python3 -m venv /tmp/peers && /tmp/peers/bin/pip install dvc dataworkspaces==1.6.0`.
  *
  * @module
@@ -28,15 +35,17 @@ import { benchSandbox, DENO, ROOT } from "./bench_utils.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
-  options: { files: { type: "string" }, kb: { type: "string" }, peers: { type: "string" } },
+  options: { files: { type: "string" }, kb: { type: "string" }, rounds: { type: "string" }, peers: { type: "string" } },
 });
 const files = Number(flags.files ?? Deno.env.get("DWS_BENCH_FILES") ?? 20000);
 const kb = Number(flags.kb ?? Deno.env.get("DWS_BENCH_KB") ?? 100);
+const rounds = Number(flags.rounds ?? Deno.env.get("DWS_BENCH_ROUNDS") ?? 3);
 const peers = flags.peers ?? Deno.env.get("DWS_BENCH_PEERS") ?? "/tmp/peers";
 const { base, env } = benchSandbox("snap", { DVC_NO_ANALYTICS: "1", PYTHONWARNINGS: "ignore" });
 
-/** Run a program; returns seconds, or undefined when it failed and `mayFail` (its exit code is then ignored). */
+/** Run a program after a `sync` (so no earlier writes are flushed on its time); returns seconds. */
 function timed(cmd: string, args: string[], cwd: string, mayFail = false): number {
+  new Deno.Command("sync").outputSync();
   const t0 = performance.now();
   const out = new Deno.Command(cmd, { args, cwd, env, stdout: "null", stderr: "piped" }).outputSync();
   const seconds = (performance.now() - t0) / 1000;
@@ -160,35 +169,90 @@ function historyTime(): number {
   return dws(["report", "history", "--limit", "20"], hist);
 }
 
-const fmt = (s: number | undefined) => (s === undefined ? "—" : `${s.toFixed(3)} s`).padStart(10);
-const ratio = (a: number | undefined, b: number | undefined) =>
-  a === undefined || b === undefined ? "   n/a" : `${(a / b).toFixed(2)}x`.padStart(6);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined);
 
-function report(limits: { hash: number; copy: number }, rows: Record<string, Row | undefined>, history: number) {
+/** The median of some runs, with their range when there are several. */
+function fmt(xs: (number | undefined)[], unit = " s", digits = 2): string {
+  const ys = defined(xs);
+  if (!ys.length) return "—";
+  const range = ys.length > 1 ? ` (${Math.min(...ys).toFixed(digits)}-${Math.max(...ys).toFixed(digits)})` : "";
+  return `${median(ys).toFixed(digits)}${unit}${range}`;
+}
+
+/** One round: the limits and every tool's row, measured one after the other. */
+interface Round {
+  limits: { hash: number; copy: number };
+  rows: Record<string, Row | undefined>;
+}
+
+/** The ratio of two cells within each round, summarised over the rounds. */
+function ratio(all: Round[], a: (r: Round) => number | undefined, b: (r: Round) => number | undefined): string {
+  const xs = all.map((r) => {
+    const [x, y] = [a(r), b(r)];
+    return x === undefined || y === undefined ? undefined : x / y;
+  });
+  return defined(xs).length ? fmt(xs, "x") : "n/a";
+}
+
+function report(all: Round[], history: number) {
+  const cell = (f: (r: Round) => number | undefined) => fmt(all.map(f)).padStart(24);
   console.log("machine limits");
-  console.log(`  hash limit (sha1sum, 2 processes)   ${fmt(limits.hash)}`);
-  console.log(`  copy limit (cp -r)                  ${fmt(limits.copy)}`);
-  const names = Object.keys(rows);
-  console.log(`\n${"".padEnd(34)}${names.map((n) => n.padStart(12)).join("")}`);
+  console.log(`  hash limit (sha1sum, 2 processes)   ${cell((r) => r.limits.hash)}`);
+  console.log(`  copy limit (cp -r)                  ${cell((r) => r.limits.copy)}`);
+  const names = Object.keys(all[0].rows);
+  console.log(`\n${"".padEnd(34)}${names.map((n) => n.padStart(24)).join("")}`);
   const line = (label: string, key: keyof Row) =>
-    console.log(`  ${label.padEnd(32)}${names.map((n) => fmt(rows[n]?.[key]).padStart(12)).join("")}`);
+    console.log(`  ${label.padEnd(32)}${names.map((n) => cell((r) => r.rows[n]?.[key])).join("")}`);
   line("first snapshot", "first");
   line("unchanged re-snapshot", "unchanged");
   line("one file changed", "changed");
   line("restore of the deleted folder", "restore");
-  for (const [n, r] of Object.entries(rows)) if (!r) console.log(`  (${n}: not installed in ${peers})`);
-  const [copy, link, dvc] = [rows["dws copy"], rows["dws link"], rows["DVC"]];
-  console.log("\ntargets");
+  for (const [n, r] of Object.entries(all[0].rows)) if (!r) console.log(`  (${n}: not installed in ${peers})`);
+  const row = (name: string, key: keyof Row) => (r: Round) => r.rows[name]?.[key];
+  const [copy, hash] = [(r: Round) => r.limits.copy, (r: Round) => r.limits.hash];
+  console.log("\ntargets (median ratio within a round, and the range)");
   const target = (label: string, value: string, goal: string) =>
-    console.log(`  ${label.padEnd(44)}${value}   target ${goal}`);
-  target("first snapshot (copy) / cp -r", ratio(copy?.first, limits.copy), "<= 1.1x");
-  target("first snapshot (copy) / dvc add", ratio(copy?.first, dvc?.first), "<= 0.5x");
-  target("first snapshot (link) / hash limit", ratio(link?.first, limits.hash), "<= 1.3x");
-  target("restore (link) / cp -r", ratio(link?.restore, limits.copy), "<= 0.1x");
-  target("unchanged re-snapshot (copy) / dvc add", ratio(copy?.unchanged, dvc?.unchanged), "<= 0.15x");
-  target("one file changed (copy) / dvc add", ratio(copy?.changed, dvc?.changed), "<= 0.15x");
-  target("report history --limit 20 (10k snapshots)", fmt(history), "< 0.3 s");
+    console.log(`  ${label.padEnd(44)}${value.padEnd(24)} target ${goal}`);
+  target("first snapshot (copy) / cp -r", ratio(all, row("dws copy", "first"), copy), "<= 1.1x");
+  target("first snapshot (copy) / dvc add", ratio(all, row("dws copy", "first"), row("DVC", "first")), "<= 0.5x");
+  target("restore (copy) / cp -r", ratio(all, row("dws copy", "restore"), copy), "<= 1.0x");
+  target("restore (copy) / dvc checkout", ratio(all, row("dws copy", "restore"), row("DVC", "restore")), "<= 0.5x");
+  target("first snapshot (link) / hash limit", ratio(all, row("dws link", "first"), hash), "<= 1.3x");
+  target("restore (link) / cp -r", ratio(all, row("dws link", "restore"), copy), "<= 0.1x");
+  const dvc = (key: keyof Row) => ratio(all, row("dws copy", key), row("DVC", key));
+  target("unchanged re-snapshot (copy) / dvc add", dvc("unchanged"), "<= 0.15x");
+  target("one file changed (copy) / dvc add", dvc("changed"), "<= 0.15x");
+  target("report history --limit 20 (10k snapshots)", fmt([history]), "< 0.3 s");
 }
+
+/** Measure the limits, then each tool, in one round; the tools' folders are removed after. */
+async function round(): Promise<Round> {
+  const limits = {
+    hash: sh("find gen -type f -print0 | xargs -0 -n 500 -P 2 sha1sum > /dev/null"),
+    copy: sh("cp -r gen copy-limit"),
+  };
+  rmSync(join(base, "copy-limit"), { recursive: true, force: true });
+  const rows: Record<string, Row | undefined> = {};
+  for (const [name, run] of Object.entries(TOOLS)) {
+    rows[name] = await run();
+    rmSync(join(base, FOLDERS[name]), { recursive: true, force: true });
+  }
+  return { limits, rows };
+}
+
+const TOOLS: Record<string, () => Promise<Row | undefined>> = {
+  "dws copy": () => dwsRow(false),
+  "dws link": () => dwsRow(true),
+  "DVC": dvcRow,
+  "dws 1.6": dws16Row,
+};
+const FOLDERS: Record<string, string> = {
+  "dws copy": "dws-copy",
+  "dws link": "dws-link",
+  "DVC": "dvc",
+  "dws 1.6": "dws16",
+};
 
 try {
   const t0 = performance.now();
@@ -197,20 +261,14 @@ try {
   console.log(
     `data: ${files} files x ${kb} KB = ${gb.toFixed(2)} GB (generated in ${
       ((performance.now() - t0) / 1000).toFixed(1)
-    } s); one run each`,
+    } s); ${rounds} round(s)`,
   );
-  const limits = {
-    hash: sh("find gen -type f -print0 | xargs -0 -n 500 -P 2 sha1sum > /dev/null"),
-    copy: sh("cp -r gen copy-limit"),
-  };
-  rmSync(join(base, "copy-limit"), { recursive: true, force: true });
-  const rows: Record<string, Row | undefined> = {
-    "dws copy": await dwsRow(false),
-    "dws link": await dwsRow(true),
-    "DVC": await dvcRow(),
-    "dws 1.6": await dws16Row(),
-  };
-  report(limits, rows, historyTime());
+  const all: Round[] = [];
+  for (let i = 0; i < rounds; i++) {
+    all.push(await round());
+    console.log(`round ${i + 1}/${rounds} done`);
+  }
+  report(all, historyTime());
 } finally {
   rmSync(base, { recursive: true, force: true });
 }

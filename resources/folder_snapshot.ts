@@ -139,24 +139,27 @@ async function hashFolder(d: DataFolder): Promise<Hashed> {
     listing: d.keepsContents,
     sink: d.keepsContents ? store.sink(d.ws.objectStoreLink() === "hardlink") : undefined,
   });
-  const key = listingKey(tree, cache);
+  const { key, text } = listingKey(tree, cache);
   cache?.save();
   if (tree.damaged.length) warnDamaged(d, store, tree.damaged);
-  return { tree, key };
+  return { tree, key, text };
 }
 
-/** A hashed folder: its tree, and its listing key (null without a listing). */
+/** A hashed folder: its tree, and its listing's key (null without a listing) and text (once serialized). */
 interface Hashed {
   tree: HashTree;
   key: string | null;
+  text?: string;
 }
 
-/** The key of the folder's listing; an unchanged folder's is remembered by the stat cache. */
-function listingKey(tree: HashTree, cache: StatCache | undefined): string | null {
-  if (!tree.listing) return null;
-  const key = cache?.listingKeyFor(tree.rootHash) ?? sha1Hex(serializeFileListing(tree.listing));
+/** The key of the folder's listing: an unchanged folder's is remembered by the stat cache, others serialized. */
+function listingKey(tree: HashTree, cache: StatCache | undefined): { key: string | null; text?: string } {
+  if (!tree.listing) return { key: null };
+  const remembered = cache?.listingKeyFor(tree.rootHash);
+  const text = remembered === undefined ? serializeFileListing(tree.listing) : undefined;
+  const key = remembered ?? sha1Hex(text!);
   cache?.rememberListingKey(tree.rootHash, key);
-  return key;
+  return { key, text };
 }
 
 /** Say which snapshots lost a file version because its linked object was edited in place. */
@@ -184,14 +187,17 @@ function hashesOf(d: DataFolder, tree: HashTree, restoreHash: string | null): Sn
 }
 
 /** Write the hash-tree files (committed with the snapshot) and store the listing (the files are in). */
-function takeFolderSnapshot(d: DataFolder, tree: HashTree): SnapshotHashes {
+function takeFolderSnapshot(d: DataFolder, { tree, key, text }: Hashed): SnapshotHashes {
   const { ctx } = d.ws;
   const rel = hashTreeDir(d.entry.role, d.entry.name);
   const dir = join(d.ws.dir, rel);
   mkdirSync(dir, { recursive: true });
   // Not staged here: the snapshot's commit stages them, so a snapshot that fails leaves nothing staged.
   writeHashTreeFiles(dir, tree.trees);
-  const restoreHash = tree.listing ? d.store().putBytes(serializeFileListing(tree.listing)) : null;
+  const store = d.store();
+  const restoreHash = key === null || store.has(key)
+    ? key
+    : store.putBytes(text ?? serializeFileListing(tree.listing!));
   ctx.output.debug(
     `${d.entry.name}: ${tree.files} files, ${tree.bytes} bytes; read ${tree.hashedFiles} files ` +
       `(${tree.hashedBytes} bytes); stored ${tree.stored} new objects (${tree.storedBytes} bytes)`,
@@ -302,7 +308,7 @@ export function folderSnapshotOps(
       return hashesOf(d, tree, key);
     },
     async snapshot() {
-      return takeFolderSnapshot(d, (await hashed()).tree);
+      return takeFolderSnapshot(d, await hashed());
     },
     restorePrecheck(hash) {
       checkRestorable(d, hash);

@@ -8,7 +8,7 @@
  * @module
  */
 import { chmodSync, existsSync, readlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { ConfigurationError } from "../base/errors.ts";
 import { sha1Hex } from "../base/hashing.ts";
 import { type FileListing, type ListedFile, RESTORE_TEMP_PREFIX } from "../models/file_listing.ts";
@@ -124,7 +124,7 @@ function walkFolder(root: string, options: HashTreeOptions): Walk {
     for (const d of dirents) {
       // A restore's staging folder (left by a killed one) is dws's, never the data's.
       if (d.name.startsWith(RESTORE_TEMP_PREFIX)) continue;
-      const full = join(dir, d.name);
+      const full = `${dir}/${d.name}`;
       const r = rel ? `${rel}/${d.name}` : d.name;
       checkRecordable(full, d.name);
       if (d.isSymlink) {
@@ -140,7 +140,8 @@ function walkFolder(root: string, options: HashTreeOptions): Walk {
       } else if (d.isFile) addFile(node, d.name, full, r);
     }
   };
-  walk(root, "", w.top);
+  // Normalised once (no trailing slash): paths below are built by joining names with "/".
+  walk(resolve(root), "", w.top);
   return w;
 }
 
