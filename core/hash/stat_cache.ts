@@ -156,6 +156,8 @@ export class StatCache {
   store(rel: string, st: StatLike, hash: string, startedAt: number): void {
     this.#dirty = true;
     this.#stored = true;
+    // The remembered listing key was of the folder before this file was read: it may no longer be.
+    this.#listing = undefined;
     // A file changed too close to the read may change again unseen within the clock's resolution: its
     // stat is never trusted (lookup misses), but its hash stays known to previous(), which finds an
     // object edited in place through a hard link.

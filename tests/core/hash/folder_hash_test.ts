@@ -156,3 +156,21 @@ Deno.test("with a sink, each file read is stored as hashed, once; the store's ep
   assert.equal(third.stored, 1);
   assert.ok(store.has(sha1Hex("content of b")));
 });
+
+Deno.test("stat cache: a file read in a run that does not snapshot forgets the remembered listing key", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dws-cache-"));
+  try {
+    const path = join(dir, "cache.json");
+    const snapshot = StatCache.load(path);
+    snapshot.rememberListingKey("root", "key1");
+    snapshot.save();
+    assert.equal(StatCache.load(path).listingKeyFor("root"), "key1");
+    // e.g. `dws run` reading a same-size edit of a size-only folder (same root hash, other content).
+    const run = StatCache.load(path);
+    run.store("a.csv", { size: 4, mtimeMs: 1000.5, ino: 7, ctimeMs: 1000.5 }, sha1Hex("9,9\n"), Date.now());
+    run.save();
+    assert.equal(StatCache.load(path).listingKeyFor("root"), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
