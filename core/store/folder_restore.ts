@@ -413,7 +413,7 @@ async function updateCache(
  */
 async function rereadLate(root: string, late: readonly ListedFile[], cache: StatCache): Promise<void> {
   if (!late.length) return;
-  const until = Math.max(...late.map((f) => trustedFrom(lstatFile(join(root, f.path)))));
+  const until = late.reduce((t, f) => Math.max(t, trustedFrom(lstatFile(join(root, f.path)))), 0);
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, until - Date.now() + 1)));
   const startedAt = Date.now();
   for (const f of late) {
