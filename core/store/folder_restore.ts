@@ -450,17 +450,14 @@ export async function restoreFolderTo(
   if (overview.overwritten.length || overview.removed.length) await options.confirm?.(overview);
   mkdirSync(root, { recursive: true });
   writeRestoreJournal(options.wsDir, { resource: options.resource, phase: "staging", changes });
-  const staged = await stage(plan, changes, options);
+  // By where each copy was made: a staged file, moved since (a new ctime), is not found under its own path.
+  const made = await stage(plan, changes, options);
   faultPoint("restore-staged");
   // Not evaluated when nobody asks to keep the present state (a folder created by clone).
   options.kept?.(keepFolderState(root, plan, options));
   writeRestoreJournal(options.wsDir, { resource: options.resource, phase: "applying", changes });
   applyFolderChanges(changes);
   endRestoreJournal(options.wsDir);
-  // Staged files were moved since they were made (a new ctime): only those made in place keep their stat.
-  const made = new Map(
-    changes.direct.map((p) => join(root, p)).filter((p) => staged.has(p)).map((p) => [p, staged.get(p)!]),
-  );
   if (options.cache) await updateCache(root, plan, { cache: options.cache, startedAt, made });
   return { ...result, changed: true };
 }
